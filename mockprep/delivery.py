@@ -1,0 +1,288 @@
+"""How the answer was said: pace, pauses, fillers and vocal variety, from the audio and the words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from mockprep.config import SETTINGS, Settings
+from mockprep.transcribe import Word
+
+
+@dataclass(frozen=True)
+class Span:
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Filler:
+    word: str
+    start: float
+    end: float
+    kind: str  # "hesitation" (um, uh) or "discourse" (like, you know)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    wpm: float
+    articulation_wpm: float
+    first_word_s: float
+    speech_s: float  # phonation time: speaking, not pausing
+    speech_start: float
+    speech_end: float
+    word_count: int
+    pauses: tuple[Span, ...]  # silences >= the long-pause threshold, between first and last word
+    fillers: tuple[Filler, ...]
+    pitch_range_st: float | None
+    loudness_std_db: float | None
+    monotone: bool | None
+
+    @property
+    def filler_count(self) -> int:
+        return len(self.fillers)
+
+    @property
+    def fillers_per_min(self) -> float:
+        span = self.speech_end - self.speech_start
+        return round(self.filler_count / span * 60, 1) if span > 0 else 0.0
+
+
+# ---------------------------------------------------------------- audio envelope and silences
+
+
+def frame_db(samples: np.ndarray, settings: Settings = SETTINGS) -> np.ndarray:
+    """RMS level in dBFS per hop (10 ms), frames centred on each hop."""
+    frame = int(settings.frame_s * settings.sample_rate)
+    hop = int(settings.hop_s * settings.sample_rate)
+    n = 1 + len(samples) // hop
+    padded = np.pad(samples.astype(np.float32), (frame // 2, frame // 2 + hop))
+    frames = np.lib.stride_tricks.sliding_window_view(padded, frame)[::hop][:n]
+    rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
+    return 20 * np.log10(np.maximum(rms, 1e-6))
+
+
+def silence_mask(db: np.ndarray, settings: Settings = SETTINGS) -> np.ndarray:
+    """True where a frame is silence, judged against this recording's own noise floor and speech level."""
+    floor = float(np.percentile(db, 10))
+    loud = float(np.percentile(db, 95))
+    threshold = max(floor + settings.silence_above_floor_db, loud - settings.silence_below_peak_db)
+    threshold = min(threshold, loud - 6.0)  # a recording with little dynamic range still has speech
+    silent = db < threshold
+    # Clicks, breaths and lip noise inside a pause are not speech: fill short sound bursts.
+    min_burst = int(round(settings.min_burst_s / settings.hop_s))
+    for start, end in _runs(~silent):
+        if end - start < min_burst and start > 0 and end < len(silent):
+            silent[start:end] = True
+    return silent
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) index pairs of the True runs."""
+    if mask.size == 0:
+        return []
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def silences(silent: np.ndarray, min_s: float, settings: Settings = SETTINGS) -> list[Span]:
+    hop = settings.hop_s
+    return [Span(round(a * hop, 2), round(b * hop, 2)) for a, b in _runs(silent) if (b - a) * hop >= min_s]
+
+
+def speech_bounds(silent: np.ndarray, words: list[Word], settings: Settings = SETTINGS) -> tuple[float, float]:
+    """First and last moment of speech: the sound nearest the first and last transcribed words.
+
+    Whisper's first word often starts at 0.0 whatever the audio holds, so the audio decides, near the words.
+    """
+    hop = settings.hop_s
+    sound = np.flatnonzero(~silent)
+    if sound.size == 0 or not words:
+        return (words[0].start, words[-1].end) if words else (0.0, 0.0)
+    lo = max(0.0, words[0].start - 1.0)
+    hi = words[-1].end + 1.0
+    near = sound[(sound * hop >= lo) & (sound * hop <= hi)]
+    if near.size == 0:
+        return words[0].start, words[-1].end
+    return round(float(near[0] * hop), 2), round(float((near[-1] + 1) * hop), 2)
+
+
+# ---------------------------------------------------------------- fillers
+
+HESITATION = re.compile(r"^(u+m+|u+h+m*|e+r+m*|h+m+|m+h*m+|a+h*m+)$")
+
+# "like" after these words is a verb or a comparison ("I would like", "it looks like"), not a filler.
+LIKE_NOT_FILLER_BEFORE = {
+    "i", "you", "we", "they", "he", "she", "people", "who", "would", "'d", "really", "don't", "didn't",
+    "do", "does", "did", "doesn't", "to", "not", "look", "looks", "looked", "looking", "seem", "seems",
+    "seemed", "feel", "feels", "felt", "sound", "sounds", "sounded", "something", "nothing", "anything",
+    "just", "more", "most", "much", "things", "stuff", "exactly", "also", "i'd", "we'd", "you'd", "they'd",
+    "would've", "might", "may", "will", "could", "should", "customers", "users", "clients", "managers",
+    "everyone", "everybody", "nobody", "someone", "team", "teams", "lot", "what", "is", "was", "be",
+}
+# "kind of" / "sort of" after these is a noun phrase ("what kind of tool"), not a hedge.
+KIND_NOT_FILLER_BEFORE = {
+    "a", "an", "the", "this", "that", "these", "those", "what", "which", "some", "any", "every", "no",
+    "one", "same", "different", "right", "wrong", "my", "our", "their", "his", "her", "its", "your",
+    "whatever", "each", "other", "another", "new", "all", "many", "various", "first", "only", "of",
+}
+YOU_KNOW_NOT_FILLER_BEFORE = {"do", "did", "don't", "didn't", "if", "as", "let", "would", "to", "you'd", "will"}
+CLAUSE_END = (",", ".", "?", "!", ";", ":", "…", "-", "—")
+
+
+def detect_fillers(words: list[Word], settings: Settings = SETTINGS) -> list[Filler]:
+    """Hesitations and discourse fillers, with context rules so verbs and nouns do not count."""
+    out: list[Filler] = []
+    norms = [w.norm for w in words]
+    n = len(words)
+
+    def gap_before(i: int) -> float:
+        return words[i].start - words[i - 1].end if i > 0 else 1.0
+
+    def set_off_before(i: int) -> bool:  # a comma, sentence start or pause just before word i
+        return i == 0 or words[i - 1].text.endswith(CLAUSE_END) or gap_before(i) >= 0.25
+
+    def set_off_after(i: int) -> bool:
+        return words[i].text.endswith(CLAUSE_END) or i == n - 1 or words[i + 1].start - words[i].end >= 0.25
+
+    i = 0
+    while i < n:
+        w, norm = words[i], norms[i]
+        prev = norms[i - 1] if i > 0 else ""
+        nxt = norms[i + 1] if i + 1 < n else ""
+        if HESITATION.match(norm):
+            out.append(Filler(norm, w.start, w.end, "hesitation"))
+        elif norm == "like":
+            verb_or_comparison = prev in LIKE_NOT_FILLER_BEFORE and not set_off_before(i)
+            if not verb_or_comparison and nxt != "to" and (set_off_before(i) or set_off_after(i)):
+                out.append(Filler("like", w.start, w.end, "discourse"))
+        elif norm == "basically":
+            out.append(Filler("basically", w.start, w.end, "discourse"))
+        elif norm == "you" and nxt == "know" and prev not in YOU_KNOW_NOT_FILLER_BEFORE:
+            # "you know, ..." set off by a comma or pause; not "you know the answer" or "you know how".
+            if set_off_after(i + 1) or set_off_before(i):
+                out.append(Filler("you know", w.start, words[i + 1].end, "discourse"))
+                i += 2
+                continue
+        elif norm == "i" and nxt == "mean":
+            # "I mean, ..." is a filler; "I mean to ..." / "I mean that ..." said plainly is not.
+            following = norms[i + 2] if i + 2 < n else ""
+            if set_off_after(i + 1) or (set_off_before(i) and following not in {"to", "that", "it"}):
+                out.append(Filler("I mean", w.start, words[i + 1].end, "discourse"))
+                i += 2
+                continue
+        elif norm in {"kind", "sort"} and nxt == "of" and prev not in KIND_NOT_FILLER_BEFORE:
+            out.append(Filler(f"{norm} of", w.start, words[i + 1].end, "discourse"))
+            i += 2
+            continue
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------- pace
+
+
+def spoken_word_count(token: str) -> int:
+    """How many words a token stands for when said aloud: '40%' is 'forty percent' (2)."""
+    t = token.strip().strip(".,!?;:\"()")
+    if not any(c.isdigit() for c in t):
+        return 1 if t and any(c.isalnum() for c in t) else (1 if t == "%" else 0)
+    count = 0
+    if t.startswith(("$", "€", "£")):
+        count += 1  # dollars
+        t = t[1:]
+    if t.endswith("%"):
+        count += 1  # percent
+        t = t[:-1]
+    m = re.match(r"^([\d,]*\d)(?:\.(\d+))?([kKmMbBxX]|st|nd|rd|th|s)?$", t)
+    if not m:
+        return max(1, count + len(re.findall(r"\d+", t)))
+    whole = int(m.group(1).replace(",", ""))
+    count += _number_words(whole)
+    if m.group(2):
+        count += 1 + len(m.group(2))  # "point five"
+    if m.group(3) and m.group(3).lower() in {"k", "m", "b", "x"}:
+        count += 1  # thousand / million / times
+    return count
+
+
+def _number_words(n: int) -> int:
+    if 1100 <= n <= 2099 and n % 100 != 0 and not 2000 <= n <= 2009:
+        return 2  # read as a year: "twenty nineteen"
+    if n < 100:
+        return 1  # "forty-two" is written as one word
+    if n < 1000:
+        return 2 + (_number_words(n % 100) if n % 100 else 0)
+    for size in (10**9, 10**6, 10**3):
+        if n >= size:
+            rest = n % size
+            return _number_words(n // size) + 1 + (_number_words(rest) if rest else 0)
+    return 1
+
+
+def count_words(words: list[Word]) -> int:
+    """Spoken words, not counting hesitations."""
+    return sum(spoken_word_count(w.text) for w in words if not HESITATION.match(w.norm))
+
+
+# ---------------------------------------------------------------- vocal variety
+
+
+def vocal_variety(samples: np.ndarray, silent: np.ndarray, settings: Settings = SETTINGS) -> tuple[
+        float | None, float | None, bool | None]:
+    """Pitch spread (10th-90th percentile, semitones) and loudness spread (dB std) over voiced speech."""
+    import librosa
+
+    hop = int(settings.hop_s * settings.sample_rate)
+    voiced_frames = int((~silent).sum())
+    if voiced_frames * settings.hop_s < 3.0:
+        return None, None, None  # too little speech to judge
+    f0 = librosa.yin(samples, fmin=settings.pitch_fmin_hz, fmax=settings.pitch_fmax_hz, sr=settings.sample_rate,
+                     frame_length=1024, hop_length=hop, center=True)
+    k = min(len(f0), len(silent))
+    f0, sound = f0[:k], ~silent[:k]
+    # yin answers everywhere; keep sounding frames with a pitch well inside the search range.
+    ok = sound & (f0 > settings.pitch_fmin_hz * 1.1) & (f0 < settings.pitch_fmax_hz * 0.9)
+    if ok.sum() * settings.hop_s < 2.0:
+        return None, None, None
+    st = 12 * np.log2(f0[ok] / np.median(f0[ok]))
+    pitch_range = float(np.percentile(st, 90) - np.percentile(st, 10))
+    db = frame_db(samples, settings)[:k]
+    loud_std = float(np.std(db[sound]))
+    return round(pitch_range, 1), round(loud_std, 1), bool(pitch_range < settings.monotone_range_st)
+
+
+# ---------------------------------------------------------------- all together
+
+
+def measure(samples: np.ndarray, words: list[Word], settings: Settings = SETTINGS) -> Delivery:
+    db = frame_db(samples, settings)
+    silent = silence_mask(db, settings)
+    start, end = speech_bounds(silent, words, settings)
+    span = max(end - start, 1e-6)
+    inner = [s for s in silences(silent, 0.25, settings) if s.start >= start and s.end <= end]
+    pauses = tuple(s for s in inner if s.duration >= settings.long_pause_s)
+    phonation = max(span - sum(s.duration for s in inner), 1e-6)
+    n = count_words(words)
+    pitch_range, loud_std, monotone = vocal_variety(samples, silent, settings)
+    return Delivery(
+        wpm=round(n / span * 60, 1) if words else 0.0,
+        articulation_wpm=round(n / phonation * 60, 1) if words else 0.0,
+        first_word_s=round(start, 2),
+        speech_s=round(phonation, 2) if words else 0.0,
+        speech_start=start,
+        speech_end=end,
+        word_count=n,
+        pauses=pauses,
+        fillers=tuple(detect_fillers(words, settings)),
+        pitch_range_st=pitch_range,
+        loudness_std_db=loud_std,
+        monotone=monotone,
+    )

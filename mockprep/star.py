@@ -1,0 +1,548 @@
+"""The story's structure: sentences labelled Situation, Task, Action, Result or other, and the STAR checks.
+
+Labelling is cue scores (phrases typical of each part) plus a position prior, decoded with Viterbi over
+mostly-forward transitions (S -> T -> A -> R), so one odd sentence does not flip the story around it.
+The cues and weights were tuned on tests/data/star_corpus.yaml; docs/scoring.md explains the score.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from mockprep.config import SETTINGS, Settings
+from mockprep.transcribe import Word
+
+LABELS = ("situation", "task", "action", "result", "other")
+PARTS = LABELS[:4]
+
+# Check weights (sum 100); see docs/scoring.md.
+WEIGHTS = {
+    "all_parts_present": 15,
+    "action_result_share": 20,
+    "situation_brief": 10,
+    "task_ownership": 10,
+    "action_uses_i": 15,
+    "result_quantified": 12,
+    "result_specific": 8,
+    "within_limit": 10,
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: float
+    end: float
+    label: str
+    words: tuple[Word, ...] = ()
+
+    @property
+    def duration(self) -> float:
+        return max(0.0, self.end - self.start)
+
+
+@dataclass(frozen=True)
+class Check:
+    passed: bool
+    detail: str
+    evidence: Sentence | None = None  # the sentence the verdict rests on, for feedback
+
+
+@dataclass(frozen=True)
+class Part:
+    seconds: float
+    share: float
+    sentences: int
+
+
+@dataclass(frozen=True)
+class Star:
+    sentences: tuple[Sentence, ...]
+    parts: dict[str, Part]
+    checks: dict[str, Check]
+    score: int
+
+
+# ---------------------------------------------------------------- sentences
+
+SENTENCE_END = (".", "?", "!")
+
+
+def split_sentences(words: list[Word], settings: Settings = SETTINGS) -> list[list[Word]]:
+    """Sentences from Whisper's punctuation, plus long pauses, with over-long run-ons cut at a conjunction."""
+    out: list[list[Word]] = []
+    cur: list[Word] = []
+    for i, w in enumerate(words):
+        cur.append(w)
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        ends = w.text.endswith(SENTENCE_END) and not re.fullmatch(r"\$?\d+\.", w.text)
+        paused = nxt is not None and nxt.start - w.end >= settings.sentence_split_pause_s and len(cur) >= 4
+        if ends or paused or nxt is None:
+            out.extend(_cut_run_on(cur, settings.max_sentence_words))
+            cur = []
+    return [s for s in out if s]
+
+
+def _cut_run_on(ws: list[Word], max_words: int) -> list[list[Word]]:
+    if len(ws) <= max_words:
+        return [ws]
+    # Cut before "and"/"so"/"but"/"then" after a comma, as near the middle as possible.
+    mid = len(ws) / 2
+    cuts = [i for i in range(3, len(ws) - 3)
+            if ws[i - 1].text.endswith(",") and ws[i].norm in {"and", "so", "but", "then", "which"}]
+    if not cuts:
+        cuts = [i for i in range(3, len(ws) - 3) if ws[i - 1].text.endswith((",", ";"))]
+    if not cuts:
+        return [ws]
+    i = min(cuts, key=lambda c: abs(c - mid))
+    return _cut_run_on(ws[:i], max_words) + _cut_run_on(ws[i:], max_words)
+
+
+def sentence_text(ws: list[Word] | tuple[Word, ...]) -> str:
+    return " ".join(w.text for w in ws).strip()
+
+
+# ---------------------------------------------------------------- text normalisation and quantities
+
+
+@functools.cache
+def _normalizer():
+    from whisper_normalizer.english import EnglishNumberNormalizer
+
+    return EnglishNumberNormalizer()
+
+
+def analysis_text(text: str) -> str:
+    """Lower-case, straight quotes, spoken numbers as digits ("forty percent" -> "40%")."""
+    t = text.lower().replace("’", "'").replace("‘", "'")
+    t = re.sub(r"[^\w\s'%$€£.,!?-]", " ", t)
+    try:
+        t = _normalizer()(t)
+    except Exception:  # the normaliser is best effort; raw text still works
+        pass
+    return re.sub(r"\s+", " ", t).strip()
+
+
+NUM = r"\d[\d,]*(?:\.\d+)?"
+UNIT = (r"(?:%|percent|per cent|x\b|times|fold|hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|"
+        r"seconds?|k\b|million|billion|thousand|hundred|users?|customers?|clients?|tickets?|people|"
+        r"accounts?|deals?|points?|calls?|orders?|sales|leads|requests|incidents|bugs|errors|defects|"
+        r"complaints|stars?|dollars?|euros?|pounds?|members?|employees|students|visits|downloads|"
+        r"signups|subscribers|reviews|releases|deployments|pages|steps|files|records|units|items|shifts|"
+        r"patients|positions|places|grades?|gpa|ms|milliseconds|percentage points|of (?:the|our|them))")
+QUANT_RES = [
+    re.compile(rf"[$€£]\s?{NUM}"),
+    re.compile(rf"\b{NUM}\s?{UNIT}"),
+    re.compile(rf"\bfrom (?:about |around |roughly )?[$€£]?{NUM}\S* (?:\w+ )?to (?:about |around |under |just )?[$€£]?{NUM}"),
+    re.compile(rf"\b(?:by|to|under|over|within|in) (?:about |around |roughly |nearly |almost |over |just )?{NUM}\b"),
+    re.compile(r"\b(?:doubled|tripled|quadrupled|halved|in half|a (?:third|quarter|half)|"
+               r"(?:one|a|two) (?:third|quarter)s?|zero \w+|no (?:downtime|defects|complaints|escalations|"
+               r"incidents|outages|errors|churn|missed))\b"),
+    re.compile(r"\b(?:1st|2nd|3rd|\d+th|top \d+|number one|first place|rank(?:ed)? \d+)\b"),
+    re.compile(rf"\b{NUM}(?:st|nd|rd|th)\b"),
+]
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def quantities(text: str) -> list[str]:
+    """Measured amounts in a sentence (numbers with units, money, percentages, from-to, multipliers)."""
+    t = analysis_text(text)
+    found: list[str] = []
+    for rx in QUANT_RES:
+        for m in rx.finditer(t):
+            s = m.group(0)
+            digits = re.findall(r"\d[\d,]*", s)
+            if digits and all(YEAR.fullmatch(d) for d in digits) and not re.search(r"[$€£%]", s):
+                continue  # "in 2019" is a date, not a result
+            found.append(s.strip())
+    return found
+
+
+# ---------------------------------------------------------------- cue lexicon
+
+_IRREGULAR_ACTION = (
+    "built|wrote|rewrote|rebuilt|set|reset|met|made|ran|took|led|sat|spoke|went|began|brought|found|got|gave|"
+    "drew|put|sent|held|chose|did|broke|dug|kept|told|sought|taught|split|cut|shut|laid|paid|sold|bought|"
+    "caught|spent|stood|won|drove|flew|saw|came|shared|wrote up|set up|put together|reached out|sat down|"
+    "walked|pulled|pushed|dove|shadowed|stepped|tracked|mapped|drafted|ran through|threw|tore|swapped|"
+    "hosted|rolled|pitched|built out|went through|read|heard|rang|rode|struck|wound"
+)
+# Past forms that describe a state or feeling rather than something the speaker did.
+_STATIVE = {
+    "was", "were", "had", "needed", "wanted", "learned", "learnt", "realized", "realised", "felt", "noticed",
+    "hoped", "liked", "loved", "seemed", "used", "supposed", "expected", "owned", "tended", "assumed",
+    "believed", "joined", "started", "worked", "managed", "received", "got", "became", "knew", "thought",
+    "wondered", "worried", "appreciated", "enjoyed", "preferred", "hated",
+}
+_ADV = r"(?:(?:then|also|first|immediately|quickly|personally|finally|eventually|actually|basically|just|" \
+       r"really|carefully|next|later|ultimately|directly|soon|now|even|initially|still|proactively)\s)?"
+ACTION_I = re.compile(rf"\bi {_ADV}(?!(?:{'|'.join(sorted(_STATIVE))})\b)((?:\w+ed)|(?:{_IRREGULAR_ACTION}))\b")
+ACTION_WE = re.compile(rf"\b(?:we|the team|my team) {_ADV}(?!(?:{'|'.join(sorted(_STATIVE))})\b)"
+                       rf"((?:\w+ed)|(?:{_IRREGULAR_ACTION}))\b")
+
+CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
+    "situation": [
+        (r"\b(?:at|in|during) my (?:previous|last|former|first|old|current|second|third|summer) (?:job|role|"
+         r"company|position|team|internship|employer|year|semester|placement|startup)\b", 2.5),
+        (r"\b(?:when|while) i was (?:working|a|an|at|in|the|on|leading|managing|interning|studying)\b", 2.0),
+        (r"\b(?:last|this past|one|a few|several|couple of) (?:year|summer|spring|fall|autumn|winter|quarter|"
+         r"semester|month|years|months)s?(?: ago)?\b", 0.8),
+        (r"\b(?:a|two|three|four|five|six|several|few|\d+) (?:years|months|weeks) ago\b", 1.5),
+        (r"\bthere (?:was|were|had been)\b", 1.3),
+        (r"\b(?:was|were) (?:struggling|facing|dealing|losing|experiencing|having|running|using|getting|"
+         r"seeing|growing|falling|missing|going through|stuck)\b", 1.4),
+        (r"\b(?:had|'d) (?:been|become|grown|dropped|fallen|started|slipped|stalled|piled|gotten)\b", 1.0),
+        (r"\bi (?:worked|was working|was employed|was interning|was an intern|was a|was an|was the|was on|"
+         r"joined|had just joined|was hired)\b", 1.6),
+        (r"\b(?:our|the|my) (?:company|team|department|store|school|clinic|hospital|startup|client|customer|"
+         r"org|organization|product|app|site|website|system|platform|office|manager|boss|lead)\b.{0,30}"
+         r"\b(?:was|were|had|used|relied|sold|served|ran|did not|didn't|wasn't|weren't)\b", 1.0),
+        (r"\bat the time\b", 1.2),
+        (r"\b(?:the|our|a) (?:problem|issue|situation|context|background|backlog) (?:was|were|had)\b", 0.8),
+        (r"\b(?:(?:is|was) a|as a|as the) (?:\w+ )?(?:engineer|manager|analyst|developer|designer|lead|"
+         r"intern|associate|coordinator|representative|rep|nurse|teacher|consultant|specialist|student|"
+         r"cashier|agent|supervisor|scientist|assistant|administrator|director|owner)\b", 1.0),
+        (r"\b(?:every|each) (?:week|month|day|quarter|morning)\b", 0.5),
+    ],
+    "task": [
+        (r"\bi was (?:responsible|in charge|accountable|tasked|asked|assigned|brought in|hired|given|"
+         r"put in charge|chosen|picked|selected|the one|expected|supposed)\b", 3.0),
+        (r"\bmy (?:job|role|task|goal|responsibility|assignment|mission|objective|challenge|part|"
+         r"remit|brief|mandate|focus|deliverable|priority) (?:was|became|is|would be)\b", 3.2),
+        (r"\b(?:the|our) (?:goal|task|objective|aim|mission|target|ask|mandate|challenge|brief|"
+         r"assignment|deadline) (?:was|became|is)\b", 2.4),
+        (r"\b(?:it (?:fell|was up|came down) to me|up to me|on me to|fell on me|landed on my|"
+         r"landed with me|fell to me)\b", 3.2),
+        (r"\b(?:asked|tasked|assigned|charged|challenged|trusted|brought|hired|needed|wanted|"
+         r"expected|put) me (?:to|with|in charge)\b", 3.0),
+        (r"\bi (?:needed|had|was supposed|was expected|wanted|was determined|had been asked|"
+         r"was meant) to\b", 1.6),
+        (r"\bi volunteered\b|\bi took (?:on|ownership|charge|the lead|responsibility)\b|\bi offered to\b", 1.8),
+        (r"\b(?:we|the team) (?:needed|had|were asked|were tasked|were expected|were supposed) to\b", 1.4),
+        (r"\bwe had (?:only |just )?(?:\w+ )?(?:days|weeks|months|hours) to\b", 1.2),
+        (r"\b(?:by|before) (?:the end of|friday|monday|the deadline|launch|next|q[1-4])\b", 0.6),
+        (r"\bso that (?:we|i) could\b|\bwithout (?:losing|breaking|hurting|delaying)\b", 0.3),
+    ],
+    "action": [
+        (r"^(?:so |and |then )?(?:first|firstly|second|secondly|third|next|then|after that|afterwards|"
+         r"from there|finally|to start|to begin|i started by|i began by|once|meanwhile)\b", 1.2),
+        (r"\bi (?:decided|chose|started|began|proposed|suggested|organized|organised|scheduled|set up|"
+         r"reached out|called|emailed|talked|spoke|met|sat down|asked|interviewed|created|built|designed|"
+         r"wrote|analyzed|analysed|reviewed|dug|pulled|mapped|broke|prioritized|prioritised|delegated|"
+         r"negotiated|automated|ran|led|trained|coached|documented|presented|drafted|introduced|tested|"
+         r"launched|rolled|shipped|fixed|refactored|migrated|replaced|added|removed|moved|rewrote|"
+         r"rebuilt|tracked|measured|followed|explained|listened|shadowed|paired|offered|invited|"
+         r"gathered|collected|compared|identified|escalated|worked with|worked through|went|took|made|"
+         r"put|sent|got|gave|showed|shared|brought|used|kept|split)\b", 1.0),
+        (r"\bso i\b|\bthat's when i\b|\bwhat i did\b|\bi then\b|\bi also\b|\bi personally\b|\bmyself\b", 0.9),
+        (r"\b(?:in order to|so that|to make sure|to ensure|making sure)\b", 0.4),
+        (r"\bi (?:told|asked|explained to|showed|convinced|persuaded|reminded|walked) (?:him|her|them|"
+         r"the|my|our|each|everyone)\b", 0.8),
+        (r"\b(?:we|the team) (?:then |also |first |finally )?(?:decided|started|began|set up|built|"
+         r"created|wrote|ran|held|organized|reached out|agreed|worked|met|launched|rolled out|"
+         r"introduced|moved|split|divided|reviewed|tested|designed|implemented|rewrote|migrated)\b", 0.8),
+    ],
+    "result": [
+        (r"\b(?:as a result|in the end|ultimately|eventually|at the end of|by the end of|in total|overall|"
+         r"the result was|the outcome was|end result|the upshot|thanks to (?:that|this)|because of (?:that|"
+         r"this)|all in all|long story short|afterwards|after that change|within (?:a|the|two|three|\d+) "
+         r"(?:week|month|quarter|year|day)s?)\b", 2.2),
+        (r"\b(?:this|that|which|it|these|those) (?:led to|resulted in|meant|allowed|helped|brought|"
+         r"saved|cut|reduced|increased|improved|gave|got|made|turned|paid off|worked|ended up)\b", 1.6),
+        (r"\b(?:increased|decreased|reduced|cut|saved|grew|doubled|tripled|halved|improved|dropped|fell|"
+         r"rose|boosted|raised|lowered|shrank|jumped|climbed|went (?:up|down|from)|came down|"
+         r"shortened|recovered|exceeded|beat|hit|surpassed|outperformed)\b", 1.0),
+        (r"\b(?:was|were|got|been|later) (?:promoted|recognized|recognised|awarded|praised|renewed|signed|"
+         r"adopted|approved|launched|shipped|released|delivered|completed|finished|hired|selected|"
+         r"nominated|accepted|rolled out|resolved|closed|retained|invited|asked to)\b", 1.3),
+        (r"\b(?:on time|ahead of schedule|under budget|on budget|on schedule|before the deadline|"
+         r"a day early|days early|weeks early|record|best ever|highest|lowest|for the first time)\b", 1.3),
+        (r"\bi (?:learned|learnt|realized|realised|took away|now always|now make|still use|always make "
+         r"sure|now try|came away)\b|\btaught me\b|\bsince then\b|\bnext time\b|\bgoing forward\b|"
+         r"\blooking back\b|\bin hindsight\b|\bthe lesson\b|\bthe biggest takeaway\b|\bif i did it again\b|"
+         r"\bi would (?:do|have done)\b|\bmy takeaway\b|\bi'd do\b", 2.6),
+        (r"\b(?:my manager|my boss|the client|the customer|the director|the vp|leadership|they|she|he|"
+         r"the team|everyone|customers|users) (?:said|told me|thanked|praised|was happy|were happy|loved|"
+         r"appreciated|called it|gave me|asked me to|now uses|still use|kept using|adopted)\b", 1.1),
+        (r"\b(?:happy|pleased|satisfied|impressed|thrilled|grateful) with\b|\bwent (?:really |very )?well\b|"
+         r"\bwas a (?:big |huge |great |real )?success\b|\bpositive feedback\b|\bworked out\b", 1.3),
+        (r"\b(?:is|are) still (?:used|in use|running|in place|live)\b|\bto this day\b|\bstill use\b", 1.5),
+    ],
+    "other": [
+        (r"^(?:sure|yes|yeah|yep|absolutely|of course|definitely|great question|good question|okay|ok|"
+         r"alright|all right|thanks|thank you|so yeah|yeah so|um so|let me think|hmm|well,? (?:sure|"
+         r"okay))\b", 2.2),
+        (r"\b(?:that's|that is|that was) (?:pretty much |basically |really )?(?:it|the story|what happened|"
+         r"my example|my answer|one example|a good example|how i|all)\b|\bthanks for (?:asking|the question)"
+         r"\b|\bhappy to (?:talk|share|go|tell|walk|dive)\b|\blet me (?:tell|walk|share|give|think)\b|"
+         r"\bone (?:example|time) (?:that|i) (?:comes|come|can think)\b|\bcomes to mind\b|\bgood example\b",
+         2.6),
+        (r"\bi (?:think|believe|feel) (?:that )?(?:it's|its|it is|communication|teamwork|the key|"
+         r"every|good|great|a good|people|you|this)\b|\bin my (?:opinion|view|experience)\b", 1.8),
+        (r"\bi(?:'m| am) (?:a|an|very|always|really|pretty|someone|the kind|the type|naturally|"
+         r"generally|usually|quite)\b", 2.4),
+        (r"\bi (?:always|usually|generally|normally|typically|tend to|try to|like to|would|'d probably|"
+         r"never)\b|\bwhenever\b|\bi'd (?:probably|first|start|then|make|try|just)\b", 1.8),
+        (r"\byou (?:have to|need to|should|want to|gotta|can't|always|never)\b|\bit's important to\b|"
+         r"\bthe key is\b|\bmy approach is\b|\bmy philosophy\b", 1.8),
+    ],
+}
+CUES_RX = {label: [(re.compile(p), w) for p, w in rules] for label, rules in CUES.items()}
+
+PAST = re.compile(rf"\b(?:was|were|had|did|\w+ed|{_IRREGULAR_ACTION}|said|thought|knew|became|felt|left|"
+                  r"lost|meant)\b")
+HYPOTHETICAL = re.compile(r"\b(?:i would|i'd (?!been|had)|i will|i'll|i always|i usually|i generally|"
+                          r"i normally|i typically|i tend to|whenever|i try to|i like to|you have to|you need "
+                          r"to|you should|i'm (?:a|an|very|always|really|someone|the kind|the type)|"
+                          r"i am (?:a|an|very|always|really|someone))\b")
+
+# Position prior: where each part tends to sit in the answer (mean, spread of relative position).
+POSITION = {"situation": (0.05, 0.20), "task": (0.22, 0.20), "action": (0.55, 0.24), "result": (0.92, 0.22)}
+OTHER_BASE = -1.6
+START = {"situation": 0.0, "task": -1.0, "action": -2.0, "result": -4.0, "other": -0.3}
+# Mostly forward: S -> T -> A -> R; stepping back costs, "other" can sit anywhere.
+TRANS = {
+    "situation": {"situation": 0.0, "task": -0.2, "action": -0.7, "result": -3.0, "other": -1.8},
+    "task": {"situation": -1.4, "task": -0.4, "action": 0.0, "result": -2.5, "other": -1.8},
+    "action": {"situation": -2.6, "task": -1.6, "action": 0.0, "result": -0.6, "other": -1.8},
+    "result": {"situation": -3.5, "task": -3.0, "action": -1.0, "result": 0.0, "other": -1.0},
+    "other": {"situation": 0.0, "task": -0.4, "action": -0.6, "result": -0.6, "other": -0.6},
+}
+
+
+def cue_scores(text: str) -> dict[str, float]:
+    t = analysis_text(text)
+    scores = {label: sum(w for rx, w in CUES_RX[label] if rx.search(t)) for label in LABELS}
+    if ACTION_I.search(t):
+        scores["action"] += 1.6
+    elif ACTION_WE.search(t):
+        scores["action"] += 1.0
+    q = quantities(text)
+    if q:
+        scores["result"] += 1.2
+    if not PAST.search(t) and HYPOTHETICAL.search(t):
+        scores["other"] += 1.2
+    return scores
+
+
+def emissions(sentences: list[str], positions: list[float]) -> list[dict[str, float]]:
+    out = []
+    for text, p in zip(sentences, positions, strict=True):
+        cues = cue_scores(text)
+        row = {}
+        for label in PARTS:
+            mu, sd = POSITION[label]
+            row[label] = cues[label] - 0.5 * ((p - mu) / sd) ** 2
+        row["other"] = cues["other"] + OTHER_BASE
+        out.append(row)
+    return out
+
+
+def viterbi(rows: list[dict[str, float]]) -> list[str]:
+    if not rows:
+        return []
+    best = {lab: START[lab] + rows[0][lab] for lab in LABELS}
+    back: list[dict[str, str]] = []
+    for row in rows[1:]:
+        prev_best, best, ptr = best, {}, {}
+        for lab in LABELS:
+            src = max(LABELS, key=lambda s, lab=lab: prev_best[s] + TRANS[s][lab])
+            best[lab] = prev_best[src] + TRANS[src][lab] + row[lab]
+            ptr[lab] = src
+        back.append(ptr)
+    path = [max(LABELS, key=lambda lab: best[lab])]
+    for ptr in reversed(back):
+        path.append(ptr[path[-1]])
+    return path[::-1]
+
+
+def label_texts(texts: list[str], positions: list[float]) -> list[str]:
+    """Labels for sentences given their relative positions (0..1) in the answer."""
+    return viterbi(emissions(texts, positions))
+
+
+# ---------------------------------------------------------------- checks
+
+I_SUBJ = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|myself)\b")
+WE_SUBJ = re.compile(r"\b(?:we|we're|we've|we'd|we'll|us|our team|the team)\b")
+OWNERSHIP = re.compile(
+    r"\b(?:i was (?:responsible|in charge|accountable|tasked|asked|assigned|brought in|hired|given|chosen|"
+    r"picked|selected|the one|expected|supposed|the (?:lead|owner|only|point)|leading|running|managing|"
+    r"on point)|my (?:job|role|task|goal|responsibility|assignment|mission|objective|challenge|part|remit|"
+    r"brief|mandate|focus|priority)|(?:asked|tasked|assigned|charged|challenged|trusted|wanted|expected|"
+    r"needed|hired) me|(?:fell|was up|came down) to me|up to me|on me to|i (?:needed|had|wanted|was "
+    r"determined|decided|offered|volunteered|set out|set myself|committed) to|i took (?:on|ownership|"
+    r"charge|the lead|responsibility)|i owned|i volunteered)\b")
+VAGUE = re.compile(
+    r"\b(?:went (?:really |very |pretty |quite )?(?:well|great|smoothly|fine)|worked out|turned out (?:well|"
+    r"fine|great|okay)|(?:a|big|huge|great|real|total) success|successful|(?:was|were|everyone was|"
+    r"they were|he was|she was|people were|all) (?:really |very |super )?(?:happy|pleased|satisfied|"
+    r"impressed|thrilled|grateful)|positive feedback|good feedback|(?:improved|better|increased|helped) "
+    r"(?:a lot|significantly|greatly|massively|a bunch|quite a bit|hugely|tremendously)|things got better|"
+    r"made a (?:big |huge |real )?difference|(?:really|very) (?:well|good)|appreciated|good result|"
+    r"strengthened|much better|a lot better|way better|it helped)\b")
+CONCRETE = re.compile(
+    r"\b(?:launched|shipped|released|signed|renewed|promoted|hired|won|adopted|approved|published|"
+    r"accepted|awarded|closed the|passed|certified|went live|rolled out|became the|is now|are now|"
+    r"still (?:use|uses|used|running|in place)|to this day|on time|ahead of schedule|under budget|"
+    r"before the deadline|kept the (?:account|client|customer)|stayed with us|recommendation|"
+    r"standard (?:process|practice)|template|every team|company-wide|across the company|chose|"
+    r"resolved|fixed|no longer|never (?:missed|happened)|stopped|zero)\b")
+
+
+def _sentences_with(sents: list[Sentence], label: str) -> list[Sentence]:
+    return [s for s in sents if s.label == label]
+
+
+def _fmt(t: float) -> str:
+    return f"{int(t // 60)}:{int(t % 60):02d}"
+
+
+def check_all_parts(parts: dict[str, Part]) -> Check:
+    missing = [p for p in PARTS if parts[p].sentences == 0]
+    if not missing:
+        return Check(True, "Situation, Task, Action and Result are all there.")
+    return Check(False, "Missing: " + ", ".join(m.capitalize() for m in missing) + ".")
+
+
+def check_action_result_share(parts: dict[str, Part], settings: Settings) -> Check:
+    share = parts["action"].share + parts["result"].share
+    ok = share >= settings.action_result_target - 1e-9
+    return Check(ok, f"Action and Result took {share:.0%} of the story (aim for {settings.action_result_target:.0%}"
+                     " or more).")
+
+
+def check_situation_brief(sents: list[Sentence], parts: dict[str, Part], settings: Settings) -> Check:
+    sit = _sentences_with(sents, "situation")
+    share = parts["situation"].share
+    ok = len(sit) <= settings.situation_max_sentences and share <= settings.situation_max_share + 1e-9
+    detail = f"Situation: {len(sit)} sentence{'s' if len(sit) != 1 else ''}, {parts['situation'].seconds:.0f} s " \
+             f"({share:.0%} of the story)."
+    return Check(ok, detail, sit[-1] if sit and not ok else None)
+
+
+def check_task_ownership(sents: list[Sentence]) -> Check:
+    # A merged Situation/Task sentence that states the speaker's own responsibility counts as well.
+    for s in sents:
+        if s.label in {"task", "situation", "action"} and OWNERSHIP.search(analysis_text(s.text)):
+            if s.label != "action" or s.start <= sents[len(sents) // 2].start:
+                return Check(True, f"Your own responsibility is stated: “{s.text}”", s)
+    tasks = _sentences_with(sents, "task")
+    if tasks:
+        return Check(False, "The task is stated for the team only; say what you were responsible for.", tasks[0])
+    return Check(False, "No task: say what you yourself had to achieve.", None)
+
+
+def check_action_uses_i(sents: list[Sentence]) -> Check:
+    acts = _sentences_with(sents, "action")
+    if not acts:
+        return Check(False, "No actions were found to check.")
+    i_count = sum(len(I_SUBJ.findall(analysis_text(s.text))) for s in acts)
+    we_count = sum(len(WE_SUBJ.findall(analysis_text(s.text))) for s in acts)
+    ok = i_count > we_count
+    we_first = next((s for s in acts if WE_SUBJ.search(analysis_text(s.text))), None)
+    return Check(ok, f"In the actions you said “I” {i_count} times and “we” {we_count} times.",
+                 None if ok else we_first)
+
+
+def check_result_quantified(sents: list[Sentence]) -> Check:
+    res = _sentences_with(sents, "result")
+    for s in res:
+        q = quantities(s.text)
+        if q:
+            return Check(True, f"Measured result: “{q[0]}”.", s)
+    if not res:
+        return Check(False, "No result to measure.")
+    return Check(False, "The result has no number: no percentage, money, time or count.", res[0])
+
+
+def check_result_specific(sents: list[Sentence], quantified: bool) -> Check:
+    res = _sentences_with(sents, "result")
+    if not res:
+        return Check(False, "No result was stated.")
+    text = " ".join(analysis_text(s.text) for s in res)
+    concrete = CONCRETE.search(text)
+    vague = next((s for s in res if VAGUE.search(analysis_text(s.text))), None)
+    if quantified or concrete:
+        return Check(True, "The result names a concrete outcome.", None)
+    if vague:
+        return Check(False, f"Vague result: “{vague.text}”.", vague)
+    # No vague phrase, no concrete outcome: a result sentence that says little.
+    return Check(False, "The result does not say what changed.", res[-1])
+
+
+def check_within_limit(duration_s: float, limit_s: float) -> Check:
+    if duration_s <= limit_s + 1e-9:
+        return Check(True, f"{_fmt(duration_s)} of {_fmt(limit_s)}.")
+    return Check(False, f"{_fmt(duration_s)}: {duration_s - limit_s:.0f} s over the {_fmt(limit_s)} limit.")
+
+
+def check_is_story(sents: list[Sentence]) -> Check:
+    texts = [analysis_text(s.text) for s in sents]
+    if not texts:
+        return Check(False, "Nothing was said.")
+    past = sum(1 for t in texts if PAST.search(t))
+    hypo = [s for s, t in zip(sents, texts, strict=True) if HYPOTHETICAL.search(t)]
+    story_parts = sum(1 for s in sents if s.label in {"action", "result"})
+    past_share = past / len(texts)
+    general = len(hypo) >= 2 and (past_share < 0.5 or len(hypo) >= past)
+    if general or story_parts == 0 or past_share < 0.3:
+        ev = hypo[0] if hypo else sents[0]
+        return Check(False, "This sounds like a general approach, not one specific time it happened.", ev)
+    return Check(True, "A specific past event.")
+
+
+def score(checks: dict[str, Check], parts: dict[str, Part], settings: Settings) -> int:
+    total = 0.0
+    for cid, weight in WEIGHTS.items():
+        c = checks[cid]
+        if c.passed:
+            total += weight
+        elif cid == "action_result_share":
+            # Partial credit as the share approaches the target.
+            share = parts["action"].share + parts["result"].share
+            total += weight * max(0.0, (share - 0.3) / (settings.action_result_target - 0.3))
+    if not checks["is_story"].passed:
+        total *= 0.5  # structure means little if the answer is not one real event
+    return round(max(0.0, min(100.0, total)))
+
+
+# ---------------------------------------------------------------- all together
+
+
+def analyze(words: list[Word], duration_s: float, limit_s: float, settings: Settings = SETTINGS) -> Star:
+    chunks = split_sentences(words, settings)
+    if not chunks:
+        raise ValueError("no words")
+    t0, t1 = chunks[0][0].start, chunks[-1][-1].end
+    span = max(t1 - t0, 1e-6)
+    positions = [((c[0].start + c[-1].end) / 2 - t0) / span for c in chunks]
+    texts = [sentence_text(c) for c in chunks]
+    labels = label_texts(texts, positions)
+    sents = [Sentence(t, c[0].start, c[-1].end, lab, tuple(c)) for t, c, lab in zip(texts, chunks, labels,
+                                                                                    strict=True)]
+    return assess(sents, duration_s, limit_s, settings)
+
+
+def assess(sents: list[Sentence], duration_s: float, limit_s: float, settings: Settings = SETTINGS) -> Star:
+    """Parts, checks and score for labelled sentences."""
+    secs = {p: sum(s.duration for s in sents if s.label == p) for p in PARTS}
+    story = sum(secs.values())
+    parts = {p: Part(round(secs[p], 1), round(secs[p] / story, 3) if story else 0.0,
+                     sum(1 for s in sents if s.label == p)) for p in PARTS}
+    quant = check_result_quantified(sents)
+    checks = {
+        "all_parts_present": check_all_parts(parts),
+        "action_result_share": check_action_result_share(parts, settings),
+        "situation_brief": check_situation_brief(sents, parts, settings),
+        "task_ownership": check_task_ownership(sents),
+        "action_uses_i": check_action_uses_i(sents),
+        "result_quantified": quant,
+        "result_specific": check_result_specific(sents, quant.passed),
+        "within_limit": check_within_limit(duration_s, limit_s),
+        "is_story": check_is_story(sents),
+    }
+    return Star(tuple(sents), parts, checks, score(checks, parts, settings))
+
