@@ -35,7 +35,9 @@ class Settings:
     beam_size: int = 1
     # Whisper drops most "um"/"uh"; a short prompt of fillers in every 30 s window brings most back.
     filler_prompt: str = "Um, uh, hmm."
-    vad_min_silence_ms: int = 500
+    vad_min_silence_ms: int = 300
+    vad_pad_ms: int = 150
+    max_chunk_s: float = 25.0
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0

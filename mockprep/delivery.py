@@ -127,6 +127,7 @@ LIKE_NOT_FILLER_BEFORE = {
     "would've", "might", "may", "will", "could", "should", "customers", "users", "clients", "managers",
     "everyone", "everybody", "nobody", "someone", "team", "teams", "lot", "what", "is", "was", "be",
 }
+LIKE_VERB_SUBJECTS = {"i", "you", "we", "they", "would", "'d", "i'd", "we'd", "don't", "didn't", "to", "really"}
 # "kind of" / "sort of" after these is a noun phrase ("what kind of tool"), not a hedge.
 KIND_NOT_FILLER_BEFORE = {
     "a", "an", "the", "this", "that", "these", "those", "what", "which", "some", "any", "every", "no",
@@ -161,7 +162,9 @@ def detect_fillers(words: list[Word], settings: Settings = SETTINGS) -> list[Fil
             out.append(Filler(norm, w.start, w.end, "hesitation"))
         elif norm == "like":
             verb_or_comparison = prev in LIKE_NOT_FILLER_BEFORE and not set_off_before(i)
-            if not verb_or_comparison and nxt != "to" and (set_off_before(i) or set_off_after(i)):
+            # "like 40 people", "like carefully": an approximator or hedge, whatever the punctuation.
+            hedge = prev not in LIKE_VERB_SUBJECTS and (nxt[:1].isdigit() or (nxt.endswith("ly") and len(nxt) > 4))
+            if hedge or (not verb_or_comparison and nxt != "to" and (set_off_before(i) or set_off_after(i))):
                 out.append(Filler("like", w.start, w.end, "discourse"))
         elif norm == "basically":
             out.append(Filler("basically", w.start, w.end, "discourse"))

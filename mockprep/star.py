@@ -142,6 +142,9 @@ QUANT_RES = [
                r"incidents|outages|errors|churn|missed))\b"),
     re.compile(r"\b(?:1st|2nd|3rd|\d+th|top \d+|number one|first place|rank(?:ed)? \d+)\b"),
     re.compile(rf"\b{NUM}(?:st|nd|rd|th)\b"),
+    re.compile(r"\b(?:within|in|under|inside) (?:a|an|one|the|a single) (?:hour|day|week|month|quarter|shift)\b|"
+               r"\b(?:a|one) (?:day|week|month) (?:early|ahead|later|sooner)\b|\bthe same day\b"),
+    re.compile(rf"(?<![\w-]){NUM}(?![\w-])"),  # any other count said in the result ("caught 2 problems")
 ]
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
@@ -156,6 +159,8 @@ def quantities(text: str) -> list[str]:
             digits = re.findall(r"\d[\d,]*", s)
             if digits and all(YEAR.fullmatch(d) for d in digits) and not re.search(r"[$€£%]", s):
                 continue  # "in 2019" is a date, not a result
+            if re.fullmatch(r"1", s) and re.search(r"\b1 (?:of|on 1|more|thing|day|time)\b", t):
+                continue  # "one of them", "one on one": not a measure
             found.append(s.strip())
     return found
 
@@ -219,7 +224,7 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
          r"expected|put) me (?:to|with|in charge)\b", 3.0),
         (r"\bi (?:needed|had|was supposed|was expected|wanted|was determined|had been asked|"
          r"was meant) to\b", 1.6),
-        (r"\bi volunteered\b|\bi took (?:on|ownership|charge|the lead|responsibility)\b|\bi offered to\b", 1.8),
+        (r"\bi volunteered to\b|\bi took (?:on|ownership|charge|the lead|responsibility)\b|\bi offered to\b", 1.8),
         (r"\b(?:we|the team) (?:needed|had|were asked|were tasked|were expected|were supposed) to\b", 1.4),
         (r"\bwe had (?:only |just )?(?:\w+ )?(?:days|weeks|months|hours) to\b", 1.2),
         (r"\b(?:by|before) (?:the end of|friday|monday|the deadline|launch|next|q[1-4])\b", 0.6),
@@ -256,7 +261,7 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
          r"shortened|recovered|exceeded|beat|hit|surpassed|outperformed)\b", 1.0),
         (r"\b(?:was|were|got|been|later) (?:promoted|recognized|recognised|awarded|praised|renewed|signed|"
          r"adopted|approved|launched|shipped|released|delivered|completed|finished|hired|selected|"
-         r"nominated|accepted|rolled out|resolved|closed|retained|invited|asked to)\b", 1.3),
+         r"nominated|accepted|rolled out|resolved|closed|retained|invited)\b", 1.3),
         (r"\b(?:on time|ahead of schedule|under budget|on budget|on schedule|before the deadline|"
          r"a day early|days early|weeks early|record|best ever|highest|lowest|for the first time)\b", 1.3),
         (r"\bi (?:learned|learnt|realized|realised|took away|now always|now make|still use|always make "
@@ -275,7 +280,8 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
          r"alright|all right|thanks|thank you|so yeah|yeah so|um so|let me think|hmm|well,? (?:sure|"
          r"okay))\b", 2.2),
         (r"\b(?:that's|that is|that was) (?:pretty much |basically |really )?(?:it|the story|what happened|"
-         r"my example|my answer|one example|a good example|how i|all)\b|\bthanks for (?:asking|the question)"
+         r"my example|my answer|one example|a good example|how i|all|what i did|the whole (?:thing|story)|"
+         r"how it (?:went|ended|turned out))\b|^(?:and |so |um |uh )*yeah\b|\bsorry,? (?:that was|it's) (?:long|a lot)|\bthanks for (?:asking|the question)"
          r"\b|\bhappy to (?:talk|share|go|tell|walk|dive)\b|\blet me (?:tell|walk|share|give|think)\b|"
          r"\bone (?:example|time) (?:that|i) (?:comes|come|can think)\b|\bcomes to mind\b|\bgood example\b",
          2.6),
@@ -293,14 +299,24 @@ CUES_RX = {label: [(re.compile(p), w) for p, w in rules] for label, rules in CUE
 
 PAST = re.compile(rf"\b(?:was|were|had|did|\w+ed|{_IRREGULAR_ACTION}|said|thought|knew|became|felt|left|"
                   r"lost|meant)\b")
-HYPOTHETICAL = re.compile(r"\b(?:i would|i'd (?!been|had)|i will|i'll|i always|i usually|i generally|"
-                          r"i normally|i typically|i tend to|whenever|i try to|i like to|you have to|you need "
-                          r"to|you should|i'm (?:a|an|very|always|really|someone|the kind|the type)|"
-                          r"i am (?:a|an|very|always|really|someone))\b")
+# Habitual, hypothetical and generic talk: how someone usually works, not what happened once.
+HABITUAL = re.compile(r"\b(?:i would|i'd (?!been|had|just|never been)|i will|i'll|always|usually|generally|normally|"
+                      r"typically|tend to|tended to|whenever|every time|most of the time|you (?:have|need|should|"
+                      r"want|just|can|make|gotta|'ve got)|i try to|i like to|i'm (?:a|an|very|always|really|someone|"
+                      r"the kind|the type|pretty|quite)|i am (?:a|an|very|always|really|someone)|i think (?:a|the|"
+                      r"it's|that's|good|every)|i believe|for me,? it's|if (?:i|we|you|someone|a)\b)")
+
+
+def is_event(text: str) -> bool:
+    """A sentence about something that happened once: past tense, no habitual or hypothetical framing."""
+    t = analysis_text(text)
+    return bool(PAST.search(t)) and not HABITUAL.search(t)
+
 
 # Position prior: where each part tends to sit in the answer (mean, spread of relative position).
-POSITION = {"situation": (0.05, 0.20), "task": (0.22, 0.20), "action": (0.55, 0.24), "result": (0.92, 0.22)}
+POSITION = {"situation": (0.05, 0.26), "task": (0.22, 0.20), "action": (0.55, 0.24), "result": (0.92, 0.22)}
 OTHER_BASE = -1.6
+STORY_MIN_SHARE = 0.45
 START = {"situation": 0.0, "task": -1.0, "action": -2.0, "result": -4.0, "other": -0.3}
 # Mostly forward: S -> T -> A -> R; stepping back costs, "other" can sit anywhere.
 TRANS = {
@@ -319,11 +335,18 @@ def cue_scores(text: str) -> dict[str, float]:
         scores["action"] += 1.6
     elif ACTION_WE.search(t):
         scores["action"] += 1.0
+    if scores["action"] == 0 and not re.search(r"\b(?:i|we|my team|the team)\b", t):
+        scores["action"] -= 1.0  # nobody does anything in this sentence
     q = quantities(text)
     if q:
         scores["result"] += 1.2
-    if not PAST.search(t) and HYPOTHETICAL.search(t):
-        scores["other"] += 1.2
+    if HABITUAL.search(t) and not is_event(text):
+        scores["other"] += 1.5
+    elif not PAST.search(t):
+        scores["other"] += 0.5
+    elif not ACTION_I.search(t) and not ACTION_WE.search(t) and re.search(r"\b(?:was|were|had|would)\b", t) \
+            and not re.search(r"\b(?:i|we)\b", t):
+        scores["situation"] += 0.8  # a state of affairs described in the third person
     return scores
 
 
@@ -358,9 +381,18 @@ def viterbi(rows: list[dict[str, float]]) -> list[str]:
     return path[::-1]
 
 
+def story_share(texts: list[str]) -> float:
+    """Share of sentences that tell what happened once."""
+    return sum(is_event(t) for t in texts) / len(texts) if texts else 0.0
+
+
 def label_texts(texts: list[str], positions: list[float]) -> list[str]:
     """Labels for sentences given their relative positions (0..1) in the answer."""
-    return viterbi(emissions(texts, positions))
+    labels = viterbi(emissions(texts, positions))
+    if story_share(texts) < STORY_MIN_SHARE:
+        # A general answer has no Situation or Action of its own: its generic sentences are "other".
+        labels = [lab if is_event(t) else "other" for lab, t in zip(labels, texts, strict=True)]
+    return labels
 
 
 # ---------------------------------------------------------------- checks
@@ -368,13 +400,14 @@ def label_texts(texts: list[str], positions: list[float]) -> list[str]:
 I_SUBJ = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|myself)\b")
 WE_SUBJ = re.compile(r"\b(?:we|we're|we've|we'd|we'll|us|our team|the team)\b")
 OWNERSHIP = re.compile(
-    r"\b(?:i was (?:responsible|in charge|accountable|tasked|asked|assigned|brought in|hired|given|chosen|"
+    r"\b(?:i was (?:responsible|in charge|accountable|tasked|asked|assigned|brought in|hired|given|chosen|handed|"
     r"picked|selected|the one|expected|supposed|the (?:lead|owner|only|point)|leading|running|managing|"
     r"on point)|my (?:job|role|task|goal|responsibility|assignment|mission|objective|challenge|part|remit|"
-    r"brief|mandate|focus|priority)|(?:asked|tasked|assigned|charged|challenged|trusted|wanted|expected|"
-    r"needed|hired) me|(?:fell|was up|came down) to me|up to me|on me to|i (?:needed|had|wanted|was "
-    r"determined|decided|offered|volunteered|set out|set myself|committed) to|i took (?:on|ownership|"
-    r"charge|the lead|responsibility)|i owned|i volunteered)\b")
+    r"brief|mandate|focus|priority|target|deal|project|call|decision)|(?:asked|tasked|assigned|charged|challenged|"
+    r"trusted|wanted|expected|needed|hired|handed) me|(?:fell|was up|came down) to me|up to me|on me to|"
+    r"i (?:needed|had|wanted|was determined|offered|volunteered|set out|committed) to|set myself|took it upon myself|"
+    r"i (?:decided|chose) to take (?:on|ownership|charge|over)|i took (?:on|ownership|charge|the lead|"
+    r"responsibility)|i owned|i'd have to be the one|(?:i want|we need|need|needed) you to|it was my \w+)\b")
 VAGUE = re.compile(
     r"\b(?:went (?:really |very |pretty |quite )?(?:well|great|smoothly|fine)|worked out|turned out (?:well|"
     r"fine|great|okay)|(?:a|big|huge|great|real|total) success|successful|(?:was|were|everyone was|"
@@ -383,6 +416,11 @@ VAGUE = re.compile(
     r"(?:a lot|significantly|greatly|massively|a bunch|quite a bit|hugely|tremendously)|things got better|"
     r"made a (?:big |huge |real )?difference|(?:really|very) (?:well|good)|appreciated|good result|"
     r"strengthened|much better|a lot better|way better|it helped)\b")
+REFLECTION = re.compile(r"\b(?:i (?:learned|learnt|realized|realised|took away|came away)|taught me|the lesson|"
+                        r"takeaway|looking back|in hindsight|next time|going forward|since then i)\b")
+PRAISE = re.compile(r"\b(?:thanked|praised|appreciated|happy|pleased|grateful|impressed|liked it|loved it|"
+                    r"(?:positive|good|great|nice) (?:feedback|comments|reviews)|said (?:thanks|thank you|"
+                    r"(?:it|that) was (?:great|good)))\b")
 CONCRETE = re.compile(
     r"\b(?:launched|shipped|released|signed|renewed|promoted|hired|won|adopted|approved|published|"
     r"accepted|awarded|closed the|passed|certified|went live|rolled out|became the|is now|are now|"
@@ -416,19 +454,20 @@ def check_action_result_share(parts: dict[str, Part], settings: Settings) -> Che
 
 def check_situation_brief(sents: list[Sentence], parts: dict[str, Part], settings: Settings) -> Check:
     sit = _sentences_with(sents, "situation")
-    share = parts["situation"].share
+    total = sum(s.duration for s in sents)
+    share = parts["situation"].seconds / total if total else 0.0  # of the whole answer, not only the story
     ok = len(sit) <= settings.situation_max_sentences and share <= settings.situation_max_share + 1e-9
     detail = f"Situation: {len(sit)} sentence{'s' if len(sit) != 1 else ''}, {parts['situation'].seconds:.0f} s " \
-             f"({share:.0%} of the story)."
+             f"({share:.0%} of the answer)."
     return Check(ok, detail, sit[-1] if sit and not ok else None)
 
 
 def check_task_ownership(sents: list[Sentence]) -> Check:
-    # A merged Situation/Task sentence that states the speaker's own responsibility counts as well.
-    for s in sents:
-        if s.label in {"task", "situation", "action"} and OWNERSHIP.search(analysis_text(s.text)):
-            if s.label != "action" or s.start <= sents[len(sents) // 2].start:
-                return Check(True, f"Your own responsibility is stated: “{s.text}”", s)
+    # Ownership is usually stated before the results; a merged Situation/Task sentence counts as well.
+    first_result = next((i for i, s in enumerate(sents) if s.label == "result"), len(sents))
+    for s in sents[:first_result]:
+        if s.label != "other" and OWNERSHIP.search(analysis_text(s.text)):
+            return Check(True, f"Your own responsibility is stated: “{s.text}”", s)
     tasks = _sentences_with(sents, "task")
     if tasks:
         return Check(False, "The task is stated for the team only; say what you were responsible for.", tasks[0])
@@ -462,14 +501,16 @@ def check_result_specific(sents: list[Sentence], quantified: bool) -> Check:
     res = _sentences_with(sents, "result")
     if not res:
         return Check(False, "No result was stated.")
-    text = " ".join(analysis_text(s.text) for s in res)
-    concrete = CONCRETE.search(text)
-    vague = next((s for s in res if VAGUE.search(analysis_text(s.text))), None)
+    texts = [analysis_text(s.text) for s in res]
+    vague = next((s for s, t in zip(res, texts, strict=True) if VAGUE.search(t)), None)
+    # Concrete: a named outcome, or something that happened that is neither vague, praise nor a lesson.
+    concrete = any(CONCRETE.search(t) for t in texts) or any(
+        is_event(s.text) and not VAGUE.search(t) and not REFLECTION.search(t) and not PRAISE.search(t)
+        for s, t in zip(res, texts, strict=True))
     if quantified or concrete:
         return Check(True, "The result names a concrete outcome.", None)
     if vague:
         return Check(False, f"Vague result: “{vague.text}”.", vague)
-    # No vague phrase, no concrete outcome: a result sentence that says little.
     return Check(False, "The result does not say what changed.", res[-1])
 
 
@@ -480,18 +521,13 @@ def check_within_limit(duration_s: float, limit_s: float) -> Check:
 
 
 def check_is_story(sents: list[Sentence]) -> Check:
-    texts = [analysis_text(s.text) for s in sents]
-    if not texts:
+    if not sents:
         return Check(False, "Nothing was said.")
-    past = sum(1 for t in texts if PAST.search(t))
-    hypo = [s for s, t in zip(sents, texts, strict=True) if HYPOTHETICAL.search(t)]
-    story_parts = sum(1 for s in sents if s.label in {"action", "result"})
-    past_share = past / len(texts)
-    general = len(hypo) >= 2 and (past_share < 0.5 or len(hypo) >= past)
-    if general or story_parts == 0 or past_share < 0.3:
-        ev = hypo[0] if hypo else sents[0]
-        return Check(False, "This sounds like a general approach, not one specific time it happened.", ev)
-    return Check(True, "A specific past event.")
+    share = story_share([s.text for s in sents])
+    if share >= STORY_MIN_SHARE and any(s.label in {"action", "result"} for s in sents):
+        return Check(True, f"A specific past event ({share:.0%} of sentences tell what happened).")
+    ev = next((s for s in sents if not is_event(s.text) and s.label == "other"), sents[0])
+    return Check(False, "This sounds like a general approach, not one specific time it happened.", ev)
 
 
 def score(checks: dict[str, Check], parts: dict[str, Part], settings: Settings) -> int:

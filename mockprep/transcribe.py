@@ -70,23 +70,39 @@ def get_model(settings: Settings = SETTINGS) -> WhisperModel:
         return _load(resolve_model_path(settings.model), settings.compute_type, settings.cpu_threads)
 
 
-def transcribe(samples: np.ndarray, settings: Settings = SETTINGS, offset_s: float = 0.0) -> list[Word]:
-    """Words with times (seconds, plus offset_s) for 16 kHz mono float32 audio."""
-    if samples.size < settings.sample_rate // 10:
-        return []
-    model = get_model(settings)
-    segments, _ = model.transcribe(
+def speech_chunks(samples: np.ndarray, settings: Settings = SETTINGS) -> list[tuple[int, int]]:
+    """Sample ranges of speech, cut at pauses into pieces of at most max_chunk_s.
+
+    Whisper reads 30 s windows; starting each at a pause keeps sentences whole, and the same cut points
+    serve streaming (transcribe each piece once, as it arrives).
+    """
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    sr = settings.sample_rate
+    spans = get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=settings.vad_min_silence_ms,
+                                                      speech_pad_ms=settings.vad_pad_ms,
+                                                      max_speech_duration_s=settings.max_chunk_s))
+    chunks: list[list[int]] = []
+    for sp in spans:
+        if chunks and sp["end"] - chunks[-1][0] <= settings.max_chunk_s * sr:
+            chunks[-1][1] = sp["end"]
+        else:
+            chunks.append([sp["start"], sp["end"]])
+    return [(a, b) for a, b in chunks]
+
+
+def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, temperature: float | tuple[float, ...]):
+    segments, _ = get_model(settings).transcribe(
         samples,
         language="en",
         beam_size=settings.beam_size,
-        temperature=0.0,
+        temperature=temperature,
         condition_on_previous_text=False,
         word_timestamps=True,
-        vad_filter=True,
-        vad_parameters={"min_silence_duration_ms": settings.vad_min_silence_ms},
-        hotwords=settings.filler_prompt or None,
+        vad_filter=False,
+        hotwords=prompt or None,
     )
-    words: list[Word] = []
+    out = []
     previous_text = None
     for seg in segments:  # the generator runs the model
         if seg.no_speech_prob > settings.no_speech_prob_max and seg.avg_logprob < settings.avg_logprob_min:
@@ -95,11 +111,51 @@ def transcribe(samples: np.ndarray, settings: Settings = SETTINGS, offset_s: flo
         if text and text == previous_text:  # tiny models can loop on one line
             continue
         previous_text = text
-        for w in seg.words or []:
-            if not w.word.strip():
-                continue
-            words.append(Word(w.word.strip(), round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
-                              round(float(w.probability), 3)))
+        out += [w for w in seg.words or [] if w.word.strip()]
+    return out
+
+
+def looks_broken(words: list, duration_s: float) -> bool:
+    """A repetition loop or a dropped stretch: too many words, a phrase on repeat, or speech left untranscribed."""
+    if duration_s < 2.0:
+        return False
+    if len(words) / duration_s > 4.5:
+        return True
+    toks = [w.word.strip(" ,.!?").lower() for w in words]
+    grams: dict[tuple[str, ...], int] = {}
+    for i in range(len(toks) - 2):
+        g = tuple(toks[i: i + 3])
+        grams[g] = grams.get(g, 0) + 1
+        if grams[g] >= 4:
+            return True
+    covered = (words[-1].end - words[0].start) if words else 0.0
+    return covered < 0.6 * duration_s - 1.0
+
+
+def transcribe_chunk(samples: np.ndarray, settings: Settings = SETTINGS, offset_s: float = 0.0) -> list[Word]:
+    """Words of one stretch of speech, times shifted by offset_s.
+
+    The filler prompt brings back "um" and "uh" but can tip tiny.en into a loop; when the output looks
+    broken the stretch is decoded again without it, with temperature fallback.
+    """
+    duration = len(samples) / settings.sample_rate
+    raw = _decode(samples, settings, settings.filler_prompt, 0.0)
+    if looks_broken(raw, duration):
+        retry = _decode(samples, settings, None, (0.0, 0.2, 0.4, 0.6))
+        if not looks_broken(retry, duration) or len(retry) < len(raw):
+            raw = retry
+    return [Word(w.word.strip(), round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
+                 round(float(w.probability), 3)) for w in raw]
+
+
+def transcribe(samples: np.ndarray, settings: Settings = SETTINGS, offset_s: float = 0.0) -> list[Word]:
+    """Words with times (seconds, plus offset_s) for 16 kHz mono float32 audio."""
+    if samples.size < settings.sample_rate // 10:
+        return []
+    sr = settings.sample_rate
+    words: list[Word] = []
+    for a, b in speech_chunks(samples, settings):
+        words += transcribe_chunk(samples[a:b], settings, offset_s + a / sr)
     return words
 
 
