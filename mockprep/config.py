@@ -41,6 +41,8 @@ class Settings:
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0
+    # A word with no sound under it this far below the loudest speech is a hallucination.
+    hallucination_below_peak_db: float = 40.0
 
     # No speech: below this much voiced, transcribed speech the answer is not analysed.
     min_speech_s: float = 1.0
@@ -64,6 +66,20 @@ class Settings:
     monotone_range_st: float = 3.0
     pitch_fmin_hz: float = 65.0
     pitch_fmax_hz: float = 400.0
+    # Hesitations Whisper dropped (hesitation.py): a lone voiced sound of filler length, set off by short
+    # silences, in a gap between words or inside a short word's stretched span, that sounds like the
+    # speaker's own "um"/"uh" found in the transcript: mean MFCC distance, per-recording normalised, at most
+    # max_distance and at most distance_ratio times how far apart the speaker's own hesitations are.
+    hesitation_min_s: float = 0.15
+    hesitation_max_s: float = 0.8
+    hesitation_silence_s: float = 0.08
+    hesitation_known_gap_s: float = 0.5
+    hesitation_min_voicing: float = 0.35
+    hesitation_max_pitch_range_st: float = 7.0
+    hesitation_min_examples: int = 2
+    hesitation_max_distance: float = 0.45
+    hesitation_distance_ratio: float = 2.0
+    hesitation_short_word_chars: int = 4
 
     # STAR
     action_result_target: float = 0.60
@@ -71,6 +87,9 @@ class Settings:
     situation_max_share: float = 0.25
     sentence_split_pause_s: float = 0.9
     max_sentence_words: int = 45
+    # A sentence this long with a pause this long inside is two sentences Whisper ran together.
+    run_on_words: int = 20
+    run_on_pause_s: float = 0.3
 
     # Feedback
     max_tips: int = 5

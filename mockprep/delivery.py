@@ -43,6 +43,8 @@ class Delivery:
     pitch_range_st: float | None
     loudness_std_db: float | None
     monotone: bool | None
+    # Longest silence (s) at each boundary between consecutive words, from the audio; splits run-on sentences.
+    boundary_gaps: tuple[float, ...] = ()
 
     @property
     def filler_count(self) -> int:
@@ -112,6 +114,17 @@ def speech_bounds(silent: np.ndarray, words: list[Word], settings: Settings = SE
     if near.size == 0:
         return words[0].start, words[-1].end
     return round(float(near[0] * hop), 2), round(float((near[-1] + 1) * hop), 2)
+
+
+def boundary_gaps(silent: np.ndarray, words: list[Word], settings: Settings = SETTINGS) -> tuple[float, ...]:
+    """The longest silent run between each word and the next (Whisper often hides it inside a word's span)."""
+    hop = settings.hop_s
+    out = []
+    for a, b in zip(words, words[1:], strict=False):
+        lo, hi = int((a.start + 0.1) / hop), int((b.end - 0.1) / hop)
+        runs = _runs(silent[lo:hi]) if hi > lo else []
+        out.append(round(max((e - s for s, e in runs), default=0) * hop, 2))
+    return tuple(out)
 
 
 # ---------------------------------------------------------------- fillers
@@ -288,4 +301,5 @@ def measure(samples: np.ndarray, words: list[Word], settings: Settings = SETTING
         pitch_range_st=pitch_range,
         loudness_std_db=loud_std,
         monotone=monotone,
+        boundary_gaps=boundary_gaps(silent, words, settings),
     )

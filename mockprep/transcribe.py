@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,8 +145,57 @@ def transcribe_chunk(samples: np.ndarray, settings: Settings = SETTINGS, offset_
         retry = _decode(samples, settings, None, (0.0, 0.2, 0.4, 0.6))
         if not looks_broken(retry, duration) or len(retry) < len(raw):
             raw = retry
-    return [Word(w.word.strip(), round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
-                 round(float(w.probability), 3)) for w in raw]
+    heard = _audible(samples, settings)
+    raw = _drop_sign_off(raw)
+    return merge_number_pieces([
+        Word(w.word.strip(), round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
+             round(float(w.probability), 3)) for w in raw if heard(w.start, w.end)])
+
+
+def merge_number_pieces(words: list[Word]) -> list[Word]:
+    """Whisper splits "2,300" into "2" + ",300" and "10%" into "10" + "%": one spoken quantity, one word."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev and prev.text[-1:].isdigit() and (re.match(r"^[,.]\d", w.text) or re.match(r"^%", w.text)):
+            out[-1] = Word(prev.text + w.text, prev.start, w.end, min(prev.probability, w.probability))
+        else:
+            out.append(w)
+    return out
+
+
+SIGN_OFFS = {"thank you", "thanks for watching", "thank you for watching", "thank you very much", "you", "bye",
+             "thanks", "yeah", "okay"}
+
+
+def _drop_sign_off(words: list) -> list:
+    """Whisper's favourite ending, "Thank you.", invented after the last real word (said with low confidence)."""
+    while words and words[-1].probability < 0.05:  # a last word the model itself does not believe
+        words = words[:-1]
+    for n in (4, 3, 2, 1):
+        tail = words[-n:] if len(words) >= n else []
+        phrase = " ".join(w.word.strip(" ,.!?").lower() for w in tail)
+        if tail and phrase in SIGN_OFFS and min(w.probability for w in tail) < 0.5:
+            return words[:-n]
+    return words
+
+
+def _audible(samples: np.ndarray, settings: Settings):
+    """A test for 'is there sound under this word?': Whisper writes "Thank you." over trailing silence."""
+    hop = int(0.02 * settings.sample_rate)
+    n = len(samples) // hop
+    if n == 0:
+        return lambda start, end: True
+    rms = np.sqrt(np.mean(np.square(samples[: n * hop].reshape(n, hop), dtype=np.float64), axis=1))
+    db = 20 * np.log10(np.maximum(rms, 1e-6))
+    floor = max(float(np.percentile(db, 95)) - settings.hallucination_below_peak_db, -70.0)
+
+    def heard(start: float, end: float) -> bool:
+        a = max(0, int((start - 0.1) / 0.02))
+        b = min(n, int((end + 0.1) / 0.02) + 1)
+        return b <= a or float(db[a:b].max()) >= floor
+
+    return heard
 
 
 def transcribe(samples: np.ndarray, settings: Settings = SETTINGS, offset_s: float = 0.0) -> list[Word]:

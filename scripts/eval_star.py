@@ -82,7 +82,7 @@ def evaluate(items: list[dict], verbose: bool = False) -> dict:
     check_n: Counter[str] = Counter()
     for it in items:
         truth = it["truth"]  # [(label, start, end)]
-        result = star.analyze(it["words"], it["duration"], 120.0)
+        result = star.analyze(it["words"], it["duration"], 120.0, gaps=it.get("gaps"))
         pred = per_truth_labels(list(result.sentences), truth)
         gold = [t[0] for t in truth]
         gold_all += gold
@@ -135,17 +135,16 @@ def corpus_items(path: Path, style: str | None = None) -> list[dict]:
 
 
 def audio_items(folder: Path) -> list[dict]:
-    from mockprep import audio
-    from mockprep.transcribe import transcribe
+    from mockprep.analysis import analyze
 
     items = []
     for j in sorted(folder.glob("*.json")):
         t = json.loads(j.read_text())
-        a = audio.load(j.with_suffix(".flac"))
-        words = transcribe(a.samples)
+        a = analyze(j.with_suffix(".flac"))
         truth = [(s["label"], s["start"], s["end"]) for s in t["sentences"]]
-        items.append({"id": t["id"], "words": words, "truth": truth, "texts": [s["text"] for s in t["sentences"]],
-                      "duration": a.duration_s, "checks": t.get("checks")})
+        items.append({"id": t["id"], "words": list(a.words), "truth": truth, "duration": a.duration_s,
+                      "texts": [s["text"] for s in t["sentences"]], "checks": t.get("checks"),
+                      "gaps": a.delivery.boundary_gaps if a.delivery else None})
     return items
 
 

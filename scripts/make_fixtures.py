@@ -59,7 +59,7 @@ VOICED_DBFS = -60.0  # frame RMS above this counts as speech (piper's silence is
 
 LABELS = ("situation", "task", "action", "result", "other")
 HESITATIONS = ("um", "uh", "er", "hmm")
-DISCOURSE_FILLERS = ("like", "you know", "basically", "i mean", "kind of", "sort of")
+DISCOURSE_FILLERS = ("like", "you know", "basically", "I mean", "kind of", "sort of")
 PUNCTUATION_PHONEMES = set(',.;:!?¡¿—…"«»“”()')
 
 HESITATION_RE = re.compile(r"\b(?:" + "|".join(HESITATIONS) + r")\b", re.IGNORECASE)
@@ -112,9 +112,10 @@ def parse_text(raw: str) -> tuple[str, tuple[Filler, ...]]:
         clean_parts.append(before)
         length += len(before)
         word = match.group(1).strip()
-        if word.lower() not in DISCOURSE_FILLERS:
+        if word.lower() not in {f.lower() for f in DISCOURSE_FILLERS}:
             raise ValueError(f"unknown discourse filler [{word}] in: {raw}")
-        fillers.append(Filler(word.lower(), length, length + len(word)))
+        spoken = " ".join("I" if w == "i" else w for w in word.lower().split())  # "I mean"
+        fillers.append(Filler(spoken, length, length + len(word)))
         clean_parts.append(word)
         length += len(word)
         pos = match.end()
