@@ -68,8 +68,7 @@ class Settings:
     pitch_fmax_hz: float = 400.0
     # Hesitations Whisper dropped (hesitation.py): a lone voiced sound of filler length, set off by short
     # silences, in a gap between words or inside a short word's stretched span, that sounds like the
-    # speaker's own "um"/"uh" found in the transcript: mean MFCC distance, per-recording normalised, at most
-    # max_distance and at most distance_ratio times how far apart the speaker's own hesitations are.
+    # speaker's own "um"/"uh" found in the transcript (MFCC distance, normalised per recording).
     hesitation_min_s: float = 0.15
     hesitation_max_s: float = 0.8
     hesitation_silence_s: float = 0.08
@@ -77,8 +76,7 @@ class Settings:
     hesitation_min_voicing: float = 0.35
     hesitation_max_pitch_range_st: float = 7.0
     hesitation_min_examples: int = 2
-    hesitation_max_distance: float = 0.45
-    hesitation_distance_ratio: float = 2.0
+    hesitation_max_distance: float = 0.58
     hesitation_short_word_chars: int = 4
 
     # STAR

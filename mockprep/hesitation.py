@@ -57,12 +57,11 @@ def dropped_hesitations(samples: np.ndarray, words: list[Word], silent: np.ndarr
     examples = _speaker_examples(samples, lone, known, settings)
     if len(examples) < settings.hesitation_min_examples:
         return []
-    templates = np.array([_mean_timbre(timbre, r) for r in examples])
-    limit = match_limit(templates, settings)
+    templates = np.array([_timbre_shape(timbre, r) for r in examples])
     best: dict[object, tuple[float, Run]] = {}
     for key, run in candidates(runs, lone, words, known, settings):
-        distance = _distance(_mean_timbre(timbre, run), templates)
-        if distance > limit or not _sounds_like_hesitation(samples, run, settings):
+        distance = _distance(_timbre_shape(timbre, run), templates)
+        if distance > settings.hesitation_max_distance or not _sounds_like_hesitation(samples, run, settings):
             continue
         if key not in best or distance < best[key][0]:  # one hesitation per stretched word: the closest
             best[key] = (distance, run)
@@ -165,21 +164,20 @@ def _normalised_mfcc(samples: np.ndarray, silent: np.ndarray, settings: Settings
     return (mfcc - speech.mean(axis=0)) / (speech.std(axis=0) + 1e-6)
 
 
-def _mean_timbre(timbre: np.ndarray, run: Run) -> np.ndarray:
-    return timbre[run.start: max(run.end, run.start + 1)].mean(axis=0)
+def _timbre_shape(timbre: np.ndarray, run: Run) -> np.ndarray:
+    """Mean MFCCs of the run's first, middle and last third, end to end.
+
+    The shape over time separates what a single mean blurs: "um" is a vowel closing to a nasal and "uh" one
+    steady vowel, while short words glide ("I", "they") or start or end on a consonant ("of", "so").
+    """
+    thirds = np.array_split(timbre[run.start: max(run.end, run.start + 3)], 3)
+    return np.concatenate([part.mean(axis=0) for part in thirds])
 
 
 def _distance(vector: np.ndarray, templates: np.ndarray) -> float:
     """RMS difference per coefficient to the speaker's hesitations, averaged over the nearest few."""
     d = np.sort(np.sqrt(np.mean(np.square(templates - vector), axis=1)))
     return float(d[:NEAREST_EXAMPLES].mean())
-
-
-def match_limit(templates: np.ndarray, settings: Settings = SETTINGS) -> float:
-    """How close a sound must be to the speaker's hesitations: an absolute cap, tightened when the speaker's
-    own hesitations are alike, so a speaker with one clear "uh" is not matched loosely."""
-    spread = [_distance(t, np.delete(templates, i, axis=0)) for i, t in enumerate(templates)]
-    return min(settings.hesitation_max_distance, settings.hesitation_distance_ratio * float(np.median(spread)))
 
 
 def _sounds_like_hesitation(samples: np.ndarray, run: Run, settings: Settings) -> bool:

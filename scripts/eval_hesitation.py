@@ -8,8 +8,8 @@ Fillers are matched to the truth as in scripts/eval_fixtures.py: within 0.4 s, o
 The shared clips (real speech) have no hesitations in their transcripts, so anything found there is false.
 
 Answers without transcribed hesitations give the finder nothing to match against, so they pass easily.
---stress also runs every recording with no true filler appended to fillers_mistake (a hesitant answer
-by the same voice): the finder then has plenty of examples, and anything it adds in the fluent part is false.
+--stress also runs every recording with no true filler appended to each hesitant fixture (same voice for
+the fixtures): the finder then has plenty of examples, and anything it adds in the fluent part is false.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "audio"
 SHARED = ROOT.parent / "shared" / "data"
 SHARED_SPEECH = ("jfk.flac", "libri_198-209-0000.ogg", "libri_3436-172162-0000.ogg", "libri_5703-47212-0000.ogg")
 CACHE = Path("/tmp/mockprep_hesitation_cache")  # keyed by a hash of the audio and of transcribe.py
-STRESS_PREFIX = "fillers_mistake"
+STRESS_PREFIXES = ("fillers_mistake", "fillers_deadline")
 JOIN_S = 0.6  # silence between the hesitant answer and the fluent one in --stress
 
 from eval_fixtures import match, near  # noqa: E402
@@ -45,7 +45,8 @@ from mockprep.transcribe import Word  # noqa: E402
 
 def recordings(only: list[str] | None) -> list[tuple[str, Path, list[dict]]]:
     """(id, path, true fillers) for every fixture and shared speech clip, or just those named."""
-    out = [(p.stem, p.with_suffix(".flac"), json.loads(p.read_text())["fillers"]) for p in sorted(FIXTURES.glob("*.json"))]
+    out = [(p.stem, p.with_suffix(".flac"), json.loads(p.read_text())["fillers"])
+           for p in sorted(FIXTURES.glob("*.json"))]
     out += [(Path(n).stem, SHARED / n, []) for n in SHARED_SPEECH if (SHARED / n).exists()]
     return [r for r in out if not only or r[0] in only]
 
@@ -109,14 +110,16 @@ def evaluate_words(fid: str, samples: np.ndarray, words: list[Word], true: list[
 
 def totals(rows: list[dict], key: str) -> dict:
     hit, miss, false = (sum(r[key][i] for r in rows) for i in range(3))
-    return {"found": hit, "missed": miss, "false": false, "recall": round(hit / (hit + miss), 3) if hit + miss else None}
+    recall = round(hit / (hit + miss), 3) if hit + miss else None
+    return {"found": hit, "missed": miss, "false": false, "recall": recall}
 
 
 def warm_up() -> None:
     """Import librosa and compile its kernels once, so the timings are per answer, not per process."""
+    import librosa
+
     noise = np.random.default_rng(0).normal(0, 0.1, SETTINGS.sample_rate * 2).astype(np.float32)
-    silent = delivery.silence_mask(delivery.frame_db(noise))
-    dropped_hesitations(noise, [], silent, [])
+    librosa.feature.mfcc(y=noise, sr=SETTINGS.sample_rate, n_mfcc=13, n_fft=512, hop_length=160, n_mels=40)
 
 
 def main() -> int:
@@ -132,8 +135,9 @@ def main() -> int:
     print(f"first call in a process (librosa import and compile): {time.perf_counter() - t0:.2f}s")
     runs = [lambda p=path, f=fid, t=true: evaluate(f, p, t, cache) for fid, path, true in recordings(args.only)]
     if args.stress:
-        prefix = recordings([STRESS_PREFIX])[0]
-        runs += [lambda p=path, f=fid: stressed(f, p, prefix, cache) for fid, path, true in recordings(None) if not true]
+        fluent = [(fid, path) for fid, path, true in recordings(None) if not true]
+        for prefix in recordings(list(STRESS_PREFIXES)):
+            runs += [lambda p=path, f=fid, h=prefix: stressed(f, p, h, cache) for fid, path in fluent]
     rows = []
     for run in runs:
         r = run()

@@ -69,11 +69,11 @@ def test_record_answer_and_read_feedback(app, tmp_path: Path) -> None:
     with sync_playwright() as pw:
         browser, page = open_page(pw, url, wav)
         try:
-            assert page.inner_text("#mp-question").strip()  # a question is there from the start
-            assert page.inner_text("#mp-clock").strip() == "2:00"
+            assert page.inner_text("#mp-question .mp-question").strip()  # a question is there from the start
+            assert page.inner_text("#answer-audio-clock").strip() == "2:00"
             page.click("#answer-audio .record-button")
             time.sleep(3)
-            assert page.inner_text("#mp-clock").strip() in {"1:57", "1:58", "1:56"}  # the clock runs
+            assert page.inner_text("#answer-audio-clock").strip() in {"1:57", "1:58", "1:56"}  # the clock runs
             time.sleep(45)
             page.click("#answer-audio .stop-button")
             stop = time.monotonic()
@@ -102,9 +102,9 @@ def test_two_minute_limit_stops_the_recording_by_itself(app, tmp_path: Path) -> 
         try:
             page.click("#answer-audio .record-button")
             time.sleep(100)
-            assert page.get_attribute("#mp-clock", "class") == "amber"  # under 30 s left
+            assert page.get_attribute("#answer-audio-clock", "class") == "mp-clock amber"  # under 30 s left
             time.sleep(12)
-            assert page.get_attribute("#mp-clock", "class") == "red"  # under 10 s left
+            assert page.get_attribute("#answer-audio-clock", "class") == "mp-clock red"  # under 10 s left
             # No click: the app stops at 0:00 and the feedback follows.
             page.wait_for_selector("#mp-transcript", timeout=60_000)
             assert "Stopped at the 2:00 limit" in page.inner_text("#feedback")

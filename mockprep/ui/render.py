@@ -146,8 +146,9 @@ border-radius:2px;margin-right:4px}
 .mp-needle{position:absolute;top:-4px;width:4px;height:18px;background:#111827;border-radius:2px}
 .mp-checks td{padding:2px 8px;vertical-align:top}.mp-pass td:first-child{color:#16a34a;font-weight:700}
 .mp-fail td:first-child{color:#dc2626;font-weight:700}
-#mp-clock{font-size:44px;font-weight:700;font-family:monospace;text-align:center;padding:6px;border-radius:10px;
+.mp-clock{font-size:44px;font-weight:700;font-family:monospace;text-align:center;padding:6px;border-radius:10px;
 background:#f3f4f6}
-#mp-clock.amber{background:#fef3c7;color:#92400e}#mp-clock.red{background:#fee2e2;color:#991b1b}
-#mp-question{font-size:22px}
+.mp-clock.amber{background:#fef3c7;color:#92400e}.mp-clock.red{background:#fee2e2;color:#991b1b}
+.mp-question{font-size:22px}
+.mp-compare{display:grid;grid-template-columns:1fr 1fr;gap:12px}
 """
