@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from mockprep import audio as audio_mod
 from mockprep import delivery as delivery_mod
 from mockprep import feedback as feedback_mod
@@ -94,8 +96,8 @@ def speech_found(words: list[Word], settings: Settings = SETTINGS) -> bool:
 
 def analyze_audio(a: audio_mod.Audio, question: str | None = None, limit_s: float | None = None,
                   settings: Settings = SETTINGS, words: list[Word] | None = None,
-                  timings: dict[str, float] | None = None) -> Analysis:
-    """Analyse decoded audio; pass `words` when they were transcribed already (streaming)."""
+                  timings: dict[str, float] | None = None, f0: np.ndarray | None = None) -> Analysis:
+    """Analyse decoded audio; pass `words` (and the pitch track `f0`) when streaming computed them already."""
     limit = settings.limit_s if limit_s is None else float(limit_s)
     timings = dict(timings or {})
     t = time.perf_counter()
@@ -110,7 +112,7 @@ def analyze_audio(a: audio_mod.Audio, question: str | None = None, limit_s: floa
         timings["analyze_s"] = time.perf_counter() - t
         return Analysis("no_speech", "No speech was found in this recording; check the microphone and try again.",
                         question, limit, duration, tuple(words), None, None, (), timings)
-    d = delivery_mod.measure(a.samples, words, settings)
+    d = delivery_mod.measure(a.samples, words, settings, f0)
     timings["delivery_s"] = time.perf_counter() - t
     t = time.perf_counter()
     star = star_mod.analyze(words, duration, limit, settings, d.boundary_gaps)

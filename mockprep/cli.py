@@ -24,6 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--competency")
     q.add_argument("--bank")
 
+    h = sub.add_parser("history", help="list your attempts")
+    h.add_argument("--csv", action="store_true", help="print the history as CSV")
+
+    r = sub.add_parser("reanalyze", help="analyse again attempts whose analysis failed or never finished")
+    r.add_argument("ids", nargs="*", type=int, help="attempt ids (default: every failed or unfinished one)")
+
+    d = sub.add_parser("drill", help="answer the next question due for drilling, from the microphone")
+    d.add_argument("--limit", type=float, default=None, help="time limit in seconds (default 120)")
+    d.add_argument("--soft", action="store_true", help="keep recording past the limit")
+    d.add_argument("--device", help="input device name or number (default: the system's)")
+
     s = sub.add_parser("serve", help="start the practice room in the browser")
     s.add_argument("--host", default=None)
     s.add_argument("--port", type=int, default=None)
@@ -35,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
             return _analyze(args)
         if args.command == "questions":
             return _questions(args)
+        if args.command == "history":
+            return _history(args)
+        if args.command == "reanalyze":
+            return _reanalyze(args)
+        if args.command == "drill":
+            return _drill(args)
         return _serve(getattr(args, "host", None), getattr(args, "port", None), getattr(args, "auth", None))
     except KeyboardInterrupt:
         return 130
@@ -58,7 +75,7 @@ def _analyze(args: argparse.Namespace) -> int:
     else:
         from mockprep.terminal import print_report
 
-        print_report(result)
+        print_report(result.to_dict())
     return 0
 
 
@@ -81,6 +98,114 @@ def _questions(args: argparse.Namespace) -> int:
         table.add_row(qn.id, qn.competency, qn.bank, qn.text)
     console.print(table)
     return 1 if errors and not questions else 0
+
+
+def _store():
+    from mockprep.store import Store
+
+    return Store(config.SETTINGS.data_dir)
+
+
+def _history(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from mockprep import report
+
+    attempts = _store().attempts()
+    if args.csv:
+        sys.stdout.write(report.history_csv(attempts))
+        return 0
+    if not attempts:
+        print("No attempts yet: answer a question in the app or with `mockprep drill`.")
+        return 0
+    table = Table("id", "date", "question", "score", "length", "over limit", "status")
+    for row in report.summary_rows(attempts):
+        table.add_row(*(str(row[k]) if row[k] is not None else "-" for k in
+                        ("id", "date", "question", "score", "duration", "over limit", "status")))
+    Console().print(table)
+    return 0
+
+
+def _reanalyze(args: argparse.Namespace) -> int:
+    from mockprep import practice
+
+    store = _store()
+    ids = args.ids or [a.id for a in store.unfinished()]
+    if not ids:
+        print("Nothing to reanalyse: every attempt has its analysis.")
+        return 0
+    failed = 0
+    for aid in ids:
+        try:
+            out = practice.reanalyze(store, aid, config.SETTINGS)
+        except KeyError:
+            print(f"mockprep: there is no attempt {aid}.", file=sys.stderr)
+            failed += 1
+            continue
+        status = out.analysis["status"] if out.analysis else f"error: {out.error}"
+        print(f"attempt {aid}: {status}")
+        failed += out.analysis is None
+    return 1 if failed else 0
+
+
+def _drill(args: argparse.Namespace) -> int:
+    import threading
+    import time
+
+    from rich.console import Console
+    from rich.live import Live
+
+    from mockprep import drill, practice
+    from mockprep.banks import builtin_banks_dir, load_banks
+    from mockprep.feedback import clock
+    from mockprep.recorder import RecorderError, check, record
+
+    console = Console()
+    settings = config.SETTINGS
+    store = _store()
+    try:
+        check()
+    except RecorderError as e:
+        print(f"mockprep: {e}", file=sys.stderr)
+        return 2
+    questions, _ = load_banks([builtin_banks_dir(), settings.data_dir / "banks"])
+    by_id = {q.id: q for q in questions}
+    qid = drill.next_due(store)
+    q = by_id.get(qid) if qid else None
+    if q is None:
+        import random
+
+        q = random.choice(questions)
+    question = {"id": q.id, "text": q.text, "competency": q.competency}
+    limit = args.limit or settings.limit_s
+    console.print(f"[bold]{q.text}[/bold]\n[dim]{q.competency.replace('_', ' ')} · press Enter to start, "
+                  "Enter again to stop[/dim]")
+    input()
+    stop = threading.Event()
+    threading.Thread(target=lambda: (input(), stop.set()), daemon=True).start()
+    path = store.audio_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{q.id}.wav"
+    with Live(console=console, refresh_per_second=5) as live:
+        def tick(elapsed: float) -> None:
+            left = limit - elapsed
+            style = "red" if left <= 10 else "yellow" if left <= 30 else "green"
+            live.update(f"[{style} bold]● {clock(left) if left >= 0 else '+' + clock(-left)}[/] recording…")
+
+        try:
+            rec = record(path, limit, soft=args.soft, device=args.device, stop=stop, on_tick=tick)
+        except RecorderError as e:
+            print(f"mockprep: {e}", file=sys.stderr)
+            return 2
+    if rec.cut_at_limit:
+        console.print(f"[yellow]Stopped at the {clock(limit)} limit.[/yellow]")
+    out = practice.attempt(store, rec.path, question, limit, settings, already_kept=True)
+    if out.analysis is None:
+        print(f"mockprep: {out.error}", file=sys.stderr)
+        return 1
+    from mockprep.terminal import print_report
+
+    print_report(out.analysis, console)
+    return 0
 
 
 def _serve(host: str | None, port: int | None, auth: str | None) -> int:

@@ -38,6 +38,9 @@ class Settings:
     vad_min_silence_ms: int = 300
     vad_pad_ms: int = 150
     max_chunk_s: float = 25.0
+    # Streaming: hand audio to the recogniser at a pause once this much has built up.
+    stream_min_commit_s: float = 6.0
+    stream_commit_pause_s: float = 0.3
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0
@@ -67,7 +70,7 @@ class Settings:
     pitch_fmin_hz: float = 65.0
     pitch_fmax_hz: float = 400.0
     # Hesitations Whisper dropped (hesitation.py): a lone voiced sound of filler length, set off by short
-    # silences, in a gap between words or inside a short word's stretched span, that sounds like the
+    # silences, in a gap between words or inside a function word's stretched span, that sounds like the
     # speaker's own "um"/"uh" found in the transcript (MFCC distance, normalised per recording).
     hesitation_min_s: float = 0.15
     hesitation_max_s: float = 0.8
@@ -77,7 +80,6 @@ class Settings:
     hesitation_max_pitch_range_st: float = 7.0
     hesitation_min_examples: int = 2
     hesitation_max_distance: float = 0.58
-    hesitation_short_word_chars: int = 4
 
     # STAR
     action_result_target: float = 0.60

@@ -203,6 +203,15 @@ def detect_fillers(words: list[Word], settings: Settings = SETTINGS) -> list[Fil
     return out
 
 
+def all_fillers(samples: np.ndarray, words: list[Word], silent: np.ndarray,
+                settings: Settings = SETTINGS) -> list[Filler]:
+    """Fillers in the transcript, plus hesitations Whisper left out but the audio holds (mockprep.hesitation)."""
+    from mockprep.hesitation import dropped_hesitations
+
+    known = detect_fillers(words, settings)
+    return sorted(known + dropped_hesitations(samples, words, silent, known, settings), key=lambda f: f.start)
+
+
 # ---------------------------------------------------------------- pace
 
 
@@ -252,17 +261,25 @@ def count_words(words: list[Word]) -> int:
 # ---------------------------------------------------------------- vocal variety
 
 
-def vocal_variety(samples: np.ndarray, silent: np.ndarray, settings: Settings = SETTINGS) -> tuple[
-        float | None, float | None, bool | None]:
-    """Pitch spread (10th-90th percentile, semitones) and loudness spread (dB std) over voiced speech."""
+def pitch_track(samples: np.ndarray, settings: Settings = SETTINGS) -> np.ndarray:
+    """F0 (Hz) per 10 ms hop with librosa's YIN; computed in pieces while streaming and joined."""
     import librosa
 
+    if samples.size < 1024:
+        return np.zeros(1 + samples.size // int(settings.hop_s * settings.sample_rate))
     hop = int(settings.hop_s * settings.sample_rate)
+    return librosa.yin(samples, fmin=settings.pitch_fmin_hz, fmax=settings.pitch_fmax_hz, sr=settings.sample_rate,
+                       frame_length=1024, hop_length=hop, center=True)
+
+
+def vocal_variety(samples: np.ndarray, silent: np.ndarray, settings: Settings = SETTINGS,
+                  f0: np.ndarray | None = None) -> tuple[float | None, float | None, bool | None]:
+    """Pitch spread (10th-90th percentile, semitones) and loudness spread (dB std) over voiced speech."""
     voiced_frames = int((~silent).sum())
     if voiced_frames * settings.hop_s < 3.0:
         return None, None, None  # too little speech to judge
-    f0 = librosa.yin(samples, fmin=settings.pitch_fmin_hz, fmax=settings.pitch_fmax_hz, sr=settings.sample_rate,
-                     frame_length=1024, hop_length=hop, center=True)
+    if f0 is None:
+        f0 = pitch_track(samples, settings)
     k = min(len(f0), len(silent))
     f0, sound = f0[:k], ~silent[:k]
     # yin answers everywhere; keep sounding frames with a pitch well inside the search range.
@@ -279,7 +296,9 @@ def vocal_variety(samples: np.ndarray, silent: np.ndarray, settings: Settings = 
 # ---------------------------------------------------------------- all together
 
 
-def measure(samples: np.ndarray, words: list[Word], settings: Settings = SETTINGS) -> Delivery:
+def measure(samples: np.ndarray, words: list[Word], settings: Settings = SETTINGS,
+            f0: np.ndarray | None = None) -> Delivery:
+    """Everything about how it was said; f0 may come precomputed (streaming) to save time at Stop."""
     db = frame_db(samples, settings)
     silent = silence_mask(db, settings)
     start, end = speech_bounds(silent, words, settings)
@@ -288,7 +307,7 @@ def measure(samples: np.ndarray, words: list[Word], settings: Settings = SETTING
     pauses = tuple(s for s in inner if s.duration >= settings.long_pause_s)
     phonation = max(span - sum(s.duration for s in inner), 1e-6)
     n = count_words(words)
-    pitch_range, loud_std, monotone = vocal_variety(samples, silent, settings)
+    pitch_range, loud_std, monotone = vocal_variety(samples, silent, settings, f0)
     return Delivery(
         wpm=round(n / span * 60, 1) if words else 0.0,
         articulation_wpm=round(n / phonation * 60, 1) if words else 0.0,
@@ -298,7 +317,7 @@ def measure(samples: np.ndarray, words: list[Word], settings: Settings = SETTING
         speech_end=end,
         word_count=n,
         pauses=pauses,
-        fillers=tuple(detect_fillers(words, settings)),
+        fillers=tuple(all_fillers(samples, words, silent, settings)),
         pitch_range_st=pitch_range,
         loudness_std_db=loud_std,
         monotone=monotone,

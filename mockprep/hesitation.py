@@ -10,12 +10,13 @@ acoustic ones either: Whisper keeps most, so a speaker it never heard hesitate r
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
 
 from mockprep.config import SETTINGS, Settings
-from mockprep.delivery import Filler, _runs
+from mockprep.delivery import Filler
 from mockprep.transcribe import Word
 
 # Short words Whisper stretches over a following (or preceding) hesitation, or writes instead of one.
@@ -49,7 +50,7 @@ def dropped_hesitations(samples: np.ndarray, words: list[Word], silent: np.ndarr
     samples: 16 kHz mono float32; words: Whisper's words; silent: delivery.silence_mask per 10 ms frame;
     known: the fillers already found in the words (none is reported twice).
     """
-    runs = [Run(a, b) for a, b in _runs(~silent)]
+    runs = sound_runs(silent)
     lone = lone_runs(runs, len(silent), settings)
     if not lone:
         return []
@@ -58,7 +59,7 @@ def dropped_hesitations(samples: np.ndarray, words: list[Word], silent: np.ndarr
     if len(examples) < settings.hesitation_min_examples:
         return []
     templates = np.array([_timbre_shape(timbre, r) for r in examples])
-    best: dict[object, tuple[float, Run]] = {}
+    best: dict[Hashable, tuple[float, Run]] = {}
     for key, run in candidates(runs, lone, words, known, settings):
         distance = _distance(_timbre_shape(timbre, run), templates)
         if distance > settings.hesitation_max_distance or not _sounds_like_hesitation(samples, run, settings):
@@ -71,6 +72,12 @@ def dropped_hesitations(samples: np.ndarray, words: list[Word], silent: np.ndarr
 
 
 # ---------------------------------------------------------------- where a dropped hesitation can be
+
+
+def sound_runs(silent: np.ndarray) -> list[Run]:
+    """The runs of non-silent frames, in order."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], (~silent).astype(np.int8), [0]])))
+    return [Run(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
 def lone_runs(runs: list[Run], n_frames: int, settings: Settings = SETTINGS) -> list[Run]:
@@ -88,14 +95,14 @@ def lone_runs(runs: list[Run], n_frames: int, settings: Settings = SETTINGS) -> 
 
 
 def candidates(runs: list[Run], lone: list[Run], words: list[Word], known: list[Filler],
-               settings: Settings = SETTINGS) -> list[tuple[object, Run]]:
-    """(group, run) for lone runs in a gap between words or inside a short word that has its own sound too.
+               settings: Settings = SETTINGS) -> list[tuple[Hashable, Run]]:
+    """(group, run) for lone runs in a gap between words, or inside a function word that has its own sound too.
 
     The group is the word whose span holds the run ("gap" runs are each their own group), so that a word
     stretched over two lone runs gives at most one hesitation: the other run is the word.
     """
     hop = settings.hop_s
-    out: list[tuple[object, Run]] = []
+    out: list[tuple[Hashable, Run]] = []
     for run in lone:
         start, end = run.seconds(hop)
         if any(f.start - settings.hesitation_known_gap_s <= end and start <= f.end + settings.hesitation_known_gap_s
@@ -108,16 +115,10 @@ def candidates(runs: list[Run], lone: list[Run], words: list[Word], known: list[
             out.append((("gap", run.start), run))
             continue
         i, o = max(overlaps, key=lambda t: t[1])
-        if o >= WORD_MIN_COVER * (end - start) and _could_hide_hesitation(words[i], settings) and \
+        if o >= WORD_MIN_COVER * (end - start) and words[i].norm in FUNCTION_WORDS and \
                 _has_other_sound(words[i], run, runs, hop):
             out.append((i, run))
     return out
-
-
-def _could_hide_hesitation(word: Word, settings: Settings) -> bool:
-    # Whisper stretches (or mishears an "uh" as) short words; a long word spanning two lone sounds is a word
-    # with a stop closure inside it, not a hesitation.
-    return word.norm in FUNCTION_WORDS or len(word.norm) <= settings.hesitation_short_word_chars
 
 
 def _has_other_sound(word: Word, run: Run, runs: list[Run], hop: float) -> bool:

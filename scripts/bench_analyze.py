@@ -317,7 +317,10 @@ def number_normalizer() -> Callable[[str], str]:
 def normalise(text: str) -> list[str]:
     """Words for WER: lower-case, numbers as digits, no punctuation, no um/uh."""
     t = text.lower().replace("’", "'").replace("‘", "'").replace("—", " ").replace("–", " ")
-    t = number_normalizer()(re.sub(r"(?<=\w)-(?=\w)", " ", t))
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", re.sub(r"(?<=\w)-(?=\w)", " ", t))  # "twenty-two", "80,000"
+    t = number_normalizer()(t)
+    # Both spellings to words: "$80000" / "80000 dollars" -> "80000 dollars", "15%" / "15 percent" -> "15 percent".
+    t = re.sub(r"\$\s*(\d+(?:\.\d+)?)", r"\1 dollars", t).replace("%", " percent")
     t = re.sub(r"[^a-z0-9'\s]", " ", t)
     return [w.strip("'") for w in t.split() if w.strip("'") and w.strip("'") not in DROP]
 

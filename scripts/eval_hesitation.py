@@ -2,7 +2,7 @@
 
     python scripts/eval_hesitation.py [--only ID ...] [--no-cache] [--verbose] [--stress]
 
-For each recording the real transcription runs once (cached in /tmp, keyed by file size and mtime), then
+For each recording the real transcription runs once (cached in /tmp, keyed by the audio and transcribe.py), then
 `delivery.detect_fillers` (lexical, "before") and `hesitation.dropped_hesitations` (added, "after").
 Fillers are matched to the truth as in scripts/eval_fixtures.py: within 0.4 s, one-to-one, in time order.
 The shared clips (real speech) have no hesitations in their transcripts, so anything found there is false.

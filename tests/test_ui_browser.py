@@ -86,6 +86,17 @@ def test_record_answer_and_read_feedback(app, tmp_path: Path) -> None:
             assert int(page.inner_text("#mp-score").split("/")[0]) >= 80
             assert page.is_visible("#mp-timeline") and page.is_visible("#mp-delivery")
             page.screenshot(path=str(tmp_path / "feedback.png"), full_page=True)
+
+            # Kept: after a reload the attempt is in Review, and opening it shows its transcript.
+            page.reload()
+            page.wait_for_selector("#answer-audio .record-button", timeout=60_000)
+            page.get_by_role("tab", name="Review").click()
+            page.wait_for_function("document.querySelector('#mp-history')?.innerText.includes('Tell me about')",
+                                   timeout=30_000)
+            page.locator("#mp-open-attempt input").click()
+            page.get_by_role("option").first.click()
+            page.wait_for_selector("#mp-opened .mp-transcript", timeout=30_000)
+            assert "payroll" in page.inner_text("#mp-opened .mp-transcript").lower()
         finally:
             browser.close()
     assert len(list((data / "recordings").glob("*.wav"))) >= 1

@@ -1,0 +1,74 @@
+"""Stop -> complete analysis, with and without transcribing while the candidate speaks.
+
+    python scripts/bench_latency.py --audio FILE [--speed 4] [--chunk 0.5] [--json]
+
+Feeds FILE in chunk-sized pieces through mockprep.stream.StreamSession (the code path the app uses), on
+an accelerated clock (--speed times real time; the worker is never more than one stretch behind, as it
+would not be in real time). Measures, in the same run:
+  batch_s  = Stop -> complete analysis when the whole recording is transcribed after Stop
+  stream_s = Stop -> complete analysis with streaming (only the last stretch is left at Stop)
+The last line printed is one JSON object {"audio_s", "batch_s", "stream_s", "ratio"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mockprep import audio as audio_mod  # noqa: E402
+from mockprep.analysis import analyze_audio  # noqa: E402
+from mockprep.config import SETTINGS  # noqa: E402
+from mockprep.stream import StreamSession  # noqa: E402
+from mockprep.transcribe import warm_up  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--audio", default=str(ROOT / "tests/fixtures/audio/long_128s.flac"))
+    ap.add_argument("--speed", type=float, default=4.0, help="how much faster than real time to feed")
+    ap.add_argument("--chunk", type=float, default=0.5, help="seconds per piece, as the browser sends them")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    a = audio_mod.load(args.audio)
+    warm_up(SETTINGS)
+    import librosa.core.pitch  # noqa: F401 - first import costs ~2 s; the app does it at start
+
+    # Batch: the whole file after Stop.
+    t = time.perf_counter()
+    batch = analyze_audio(a, None, None, SETTINGS)
+    batch_s = time.perf_counter() - t
+
+    # Streaming: the same audio in pieces, then Stop.
+    step = int(args.chunk * a.sample_rate)
+    with tempfile.TemporaryDirectory() as tmp:
+        s = StreamSession(Path(tmp) / "answer.wav", SETTINGS)
+        for i in range(0, len(a.samples), step):
+            s.feed(a.samples[i: i + step], a.sample_rate)
+            time.sleep(args.chunk / args.speed)
+            while s._jobs.unfinished_tasks > 1:  # real time would have let the worker keep up
+                time.sleep(0.01)
+        t = time.perf_counter()
+        audio, words, f0, timings = s.finish()
+        streamed = analyze_audio(audio, None, None, SETTINGS, words=words, f0=f0, timings=timings)
+        stream_s = time.perf_counter() - t
+
+    b, st = batch.to_dict(), streamed.to_dict()
+    if not args.json:
+        print(f"audio {a.duration_s:.1f} s; batch {batch_s:.2f} s; stream {stream_s:.2f} s")
+        print(f"words batch {len(batch.words)} stream {len(streamed.words)}; score batch {b['star']['score']} "
+              f"stream {st['star']['score']}; wpm {b['delivery']['wpm']} / {st['delivery']['wpm']}")
+    print(json.dumps({"audio_s": round(a.duration_s, 2), "batch_s": round(batch_s, 3),
+                      "stream_s": round(stream_s, 3), "ratio": round(stream_s / batch_s, 3)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

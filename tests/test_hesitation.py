@@ -1,0 +1,169 @@
+"""Dropped hesitations: a synthetic answer with known sounds, then the spoken fixtures and real speech."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mockprep import audio, delivery
+from mockprep.delivery import Filler
+from mockprep.hesitation import Run, dropped_hesitations, periodicity
+from mockprep.transcribe import Word, transcribe
+from tests.conftest import FIXTURES, analysed, truth
+
+SR = 16_000
+TOL = 0.4  # as scripts/eval_fixtures.py: a found filler matches a true one within 0.4 s
+
+
+# ---------------------------------------------------------------- a synthetic answer
+
+
+def voiced(seconds: float, f0: float, formants: tuple[float, ...], glide: float = 1.0) -> np.ndarray:
+    """A vowel-like sound: harmonics of f0 (gliding to f0 * glide), loudest near the given formants."""
+    t = np.arange(int(seconds * SR)) / SR
+    phase = 2 * np.pi * np.cumsum(f0 * glide ** (t / seconds)) / SR
+    x = np.zeros_like(t)
+    for k in range(1, int(3500 / f0)):
+        gain = sum(np.exp(-(((k * f0 - f) / 150.0) ** 2)) for f in formants) + 0.05
+        x += gain / k * np.sin(k * phase)
+    return _faded(0.3 * x / np.abs(x).max())
+
+
+def breath(seconds: float) -> np.ndarray:
+    """White noise as loud as the voice: a breath or a rustle, not a hesitation."""
+    return _faded(np.random.default_rng(7).normal(0, 0.1, int(seconds * SR)))
+
+
+def _faded(x: np.ndarray) -> np.ndarray:
+    ramp = np.minimum(1.0, np.minimum(np.arange(len(x)), np.arange(len(x))[::-1]) / (0.01 * SR))
+    return x * ramp
+
+
+def uh(seconds: float = 0.4) -> np.ndarray:
+    return voiced(seconds, 150.0, (600.0, 1200.0))  # a steady schwa, the same each time
+
+
+def word(seconds: float = 0.4) -> np.ndarray:
+    return voiced(seconds, 120.0, (300.0, 2300.0), glide=1.4)  # another vowel, with a rising pitch
+
+
+def compose(parts: list[tuple[float, np.ndarray]], total_s: float) -> np.ndarray:
+    """Sounds placed at their start times over a faint noise floor."""
+    x = np.random.default_rng(1).normal(0, 3e-4, int(total_s * SR))
+    for start, sound in parts:
+        i = int(start * SR)
+        x[i: i + len(sound)] += sound
+    return x.astype(np.float32)
+
+
+def find(samples: np.ndarray, words: list[Word]) -> list[Filler]:
+    silent = delivery.silence_mask(delivery.frame_db(samples))
+    return dropped_hesitations(samples, words, silent, delivery.detect_fillers(words))
+
+
+def w(text: str, start: float, end: float) -> Word:
+    return Word(text, start, end, 0.9)
+
+
+def hesitant_start() -> tuple[list[tuple[float, np.ndarray]], list[Word]]:
+    """Two hesitations Whisper did write down, between words: how this speaker says "uh"."""
+    parts = [(0.5, word()), (1.2, uh()), (1.9, word()), (2.6, uh()), (3.3, word())]
+    words = [w("So,", 0.5, 0.9), w("uh,", 1.2, 1.6), w("we", 1.9, 2.3), w("uh,", 2.6, 3.0), w("went.", 3.3, 3.7)]
+    return parts, words
+
+
+def test_a_voiced_burst_in_a_gap_is_a_dropped_hesitation() -> None:
+    parts, words = hesitant_start()
+    parts += [(4.4, word()), (5.1, uh()), (5.8, word())]  # the "uh" at 5.1 has no word
+    words += [w("Then", 4.4, 4.8), w("we", 5.8, 6.2)]
+    found = find(compose(parts, 7.0), words)
+    assert [(f.word, f.kind) for f in found] == [("uh", "hesitation")]
+    assert abs(found[0].start - 5.1) < 0.05 and abs(found[0].end - 5.5) < 0.05
+
+
+def test_a_hesitation_inside_a_stretched_function_word_is_found_once() -> None:
+    parts, words = hesitant_start()
+    # "the[4.4-5.9]": Whisper stretched the article over its own sound and the "uh" after it.
+    parts += [(4.4, word(0.25)), (5.0, uh()), (6.0, word())]
+    words += [w("the", 4.4, 5.9), w("source", 6.0, 6.4)]
+    found = find(compose(parts, 7.0), words)
+    assert len(found) == 1 and abs(found[0].start - 5.0) < 0.05
+
+
+def test_a_breath_in_a_gap_is_not_a_hesitation() -> None:
+    parts, words = hesitant_start()
+    parts += [(4.4, word()), (5.1, breath(0.4)), (5.8, word())]
+    words += [w("Then", 4.4, 4.8), w("we", 5.8, 6.2)]
+    samples = compose(parts, 7.0)
+    assert find(samples, words) == []
+    voicing, _ = periodicity(samples, Run(510, 550))
+    assert voicing < 0.35  # rejected as unvoiced, not only as unlike the speaker's "uh"
+
+
+def test_nothing_is_added_for_a_speaker_never_heard_hesitating() -> None:
+    parts = [(0.5, word()), (1.2, uh()), (1.9, word()), (2.6, uh()), (3.3, word())]
+    words = [w("So,", 0.5, 0.9), w("we", 1.9, 2.3), w("went.", 3.3, 3.7)]
+    assert find(compose(parts, 4.5), words) == []
+
+
+def test_a_hesitation_already_in_the_words_is_not_reported_again() -> None:
+    parts, words = hesitant_start()
+    parts += [(4.4, word()), (5.1, uh()), (5.8, word())]
+    words += [w("Then", 4.4, 4.8), w("um,", 5.6, 5.7), w("we", 5.8, 6.2)]  # Whisper's time is 0.1 s late
+    assert find(compose(parts, 7.0), words) == []
+
+
+def test_pitch_of_a_steady_vowel_is_flat_and_voiced() -> None:
+    voicing, spread = periodicity(compose([(0.2, uh())], 1.0), Run(25, 55))
+    assert voicing > 0.9 and spread < 1.0
+
+
+# ---------------------------------------------------------------- on the spoken fixtures and real speech (real model)
+
+
+def matched(true: list[dict], found: list[Filler]) -> int:
+    """True fillers matched one-to-one, in time order, by a found filler within TOL."""
+    used: set[int] = set()
+    for t in true:
+        for j, f in enumerate(found):
+            if j not in used and t["start"] - TOL <= f.end and f.start <= t["end"] + TOL:
+                used.add(j)
+                break
+    return len(used)
+
+
+def fixture_case(fid: str) -> tuple[np.ndarray, list[Word]]:
+    return audio.load(FIXTURES / f"{fid}.flac").samples, list(analysed(fid).words)
+
+
+@pytest.mark.parametrize("fid", ["fillers_mistake", "fillers_deadline"])
+def test_dropped_hesitations_raise_recall_without_false_ones(fid: str) -> None:
+    samples, words = fixture_case(fid)
+    true = truth(fid)["fillers"]
+    lexical = delivery.detect_fillers(words)
+    added = find(samples, words)
+    assert matched(true, lexical + added) > matched(true, lexical), added
+    assert matched(true, added) == len(added), added  # every added one is a real filler
+
+
+@pytest.mark.parametrize("fid", ["strong_cache", "strong_leadership", "long_128s"])
+def test_no_hesitation_added_to_fluent_answers(fid: str) -> None:
+    assert find(*fixture_case(fid)) == []
+
+
+@pytest.mark.parametrize("fid", ["strong_cache", "strong_leadership", "long_128s"])
+def test_no_hesitation_added_to_a_fluent_answer_after_a_hesitant_one(fid: str) -> None:
+    """The hard case: the same voice has hesitated plenty, then answers fluently; nothing there is an "uh"."""
+    head, head_words = fixture_case("fillers_mistake")
+    tail, tail_words = fixture_case(fid)
+    join = len(head) / SR + 0.6
+    samples = np.concatenate([head, np.zeros(int(0.6 * SR), np.float32), tail])
+    words = head_words + [Word(x.text, x.start + join, x.end + join, x.probability) for x in tail_words]
+    assert [f for f in find(samples, words) if f.start >= join] == []
+
+
+def test_no_hesitation_added_to_real_speech(shared_data: Path) -> None:
+    samples = audio.load(shared_data / "jfk.flac").samples
+    assert find(samples, transcribe(samples)) == []
