@@ -5,6 +5,7 @@ Shared by the browser app and the terminal so both keep attempts the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from mockprep import drill
 from mockprep.config import SETTINGS, Settings
 from mockprep.store import Store
+from mockprep.stream import StreamSession
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,30 @@ def attempt(store: Store, recording: Path | str, question: dict[str, Any] | None
     return _analyse(store, aid, path, question, limit, settings)
 
 
+def finish_streamed(store: Store, aid: int, session: StreamSession, question: dict[str, Any] | None,
+                    limit_s: float | None = None, settings: Settings = SETTINGS) -> Outcome:
+    """Stop: the words are mostly transcribed already; only the last stretch and the analysis remain."""
+    from mockprep.analysis import analyze_audio
+
+    limit = float(limit_s or settings.limit_s)
+    path = session.path or Path(store.get(aid).audio_path)
+    try:
+        audio, words, f0, timings = session.finish()
+    except Exception:  # the worker failed: the file is complete, so analyse it the usual way
+        return _analyse(store, aid, path, question, limit, settings)
+    return _analyse(store, aid, path, question, limit, settings,
+                    run=lambda: analyze_audio(audio, (question or {}).get("text"), limit, settings, words=words,
+                                              f0=f0, timings=timings))
+
+
 def _analyse(store: Store, aid: int, path: Path, question: dict[str, Any] | None, limit: float,
-             settings: Settings) -> Outcome:
+             settings: Settings, run: Callable[[], Any] | None = None) -> Outcome:
     from mockprep.analysis import analyze
     from mockprep.audio import AudioError
 
     try:
-        d = analyze(path, (question or {}).get("text"), limit, settings).to_dict()
+        result = run() if run else analyze(path, (question or {}).get("text"), limit, settings)
+        d = result.to_dict()
     except AudioError as e:
         store.fail_attempt(aid, str(e))
         return Outcome(aid, path, None, str(e))

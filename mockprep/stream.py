@@ -25,7 +25,7 @@ from mockprep.transcribe import Word, transcribe
 
 @dataclass
 class StreamSession:
-    path: Path
+    path: Path | None  # None when the caller writes the audio itself (the terminal recorder does)
     settings: Settings = SETTINGS
     samples: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     committed: int = 0  # audio before this sample index has been handed to the worker
@@ -34,11 +34,13 @@ class StreamSession:
 
     def __post_init__(self) -> None:
         self.sr = self.settings.sample_rate
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in finish()
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(self.sr)
+        self._wav = None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in finish()
+            self._wav.setnchannels(1)
+            self._wav.setsampwidth(2)
+            self._wav.setframerate(self.sr)
         self._jobs: queue.Queue[tuple[int, int] | None] = queue.Queue()
         self._lock = threading.Lock()
         self._error: BaseException | None = None
@@ -53,7 +55,8 @@ class StreamSession:
         if self.closed or chunk is None or np.size(chunk) == 0:
             return
         x = audio_mod.from_array(chunk, sample_rate, self.sr).samples
-        self._wav.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
+        if self._wav is not None:
+            self._wav.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
         with self._lock:
             self.samples = np.concatenate([self.samples, x])
         self._maybe_commit()
@@ -132,7 +135,8 @@ class StreamSession:
             self._commit(len(self.samples))
             self._jobs.put(None)
             self._jobs.join()
-            self._wav.close()
+            if self._wav is not None:
+                self._wav.close()
             self.closed = True
         if self._error is not None:
             raise self._error
@@ -144,5 +148,6 @@ class StreamSession:
         """Stop the worker and close the file without analysing (tab closed); the audio stays on disk."""
         if not self.closed:
             self._jobs.put(None)
-            self._wav.close()
+            if self._wav is not None:
+                self._wav.close()
             self.closed = True

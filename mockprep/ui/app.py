@@ -12,6 +12,8 @@ import time
 from html import escape
 from typing import Any
 
+import gradio as gr  # at module level: handlers' gr.Request annotations must resolve here
+
 from mockprep import config
 from mockprep.config import Settings
 
@@ -79,6 +81,9 @@ class Room:
         self.questions, errors = load_banks([builtin_banks_dir(), settings.data_dir / "banks"])
         for e in errors:
             print(f"mockprep: {e}", file=sys.stderr)
+        # Live recordings by browser session: the stream, its attempt id and question.
+        self.live: dict[str, tuple[Any, int, dict[str, Any] | None, float, float]] = {}
+        self.live_lock = threading.Lock()
 
     # ------------------------------------------------------------ questions
 
@@ -126,6 +131,62 @@ class Room:
             return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}."), {}
         cut = not soft and out.analysis["duration_s"] >= limit - 1.5
         return feedback_html(out.analysis, cut_at_limit=cut), out.analysis
+
+    # ------------------------------------------------------------ answering while speaking (streaming)
+
+    def start_live(self, key: str, q: dict[str, Any] | None, limit_s: float) -> None:
+        """Recording started: open the attempt's file and row now, so nothing said can be lost."""
+        from mockprep.stream import StreamSession
+
+        with self.live_lock:
+            entry = self.live.get(key)
+        if entry is not None and time.time() - entry[4] < 3.0:
+            return  # the first pieces arrived before this event and opened the attempt already
+        self.drop_live(key)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        safe_q = "".join(c for c in ((q or {}).get("id") or "answer") if c.isalnum() or c in "-_")[:40]
+        path = self.store.audio_dir / f"{stamp}-{safe_q}-{key[:8]}.wav"
+        session = StreamSession(path, self.settings)
+        aid = self.store.add_attempt(path, q, float(limit_s or self.settings.limit_s))
+        with self.live_lock:
+            self.live[key] = (session, aid, q, float(limit_s or self.settings.limit_s), time.time())
+
+    def feed_live(self, key: str, chunk: tuple[int, Any] | None, q: dict[str, Any] | None, limit_s: float) -> None:
+        if chunk is None:
+            return
+        with self.live_lock:
+            entry = self.live.get(key)
+        if entry is None:  # the first piece can arrive before the start event has run
+            self.start_live(key, q, limit_s)
+            entry = self.live[key]
+        sr, data = chunk
+        entry[0].feed(data, sr)
+
+    def stop_live(self, key: str, soft: bool) -> tuple[str, dict[str, Any], str | None]:
+        from mockprep import practice
+        from mockprep.ui.render import feedback_html
+
+        with self.live_lock:
+            entry = self.live.pop(key, None)
+        if entry is None:
+            return _warn("No recording arrived; press Record and answer, then Stop."), {}, None
+        session, aid, q, limit, _started = entry
+        if session.duration_s < 0.2:
+            session.abandon()
+            self.store.fail_attempt(aid, "The recording was empty.")
+            return _warn("The recording was empty: check the microphone and try again."), {}, None
+        out = practice.finish_streamed(self.store, aid, session, q, limit, self.settings)
+        if out.analysis is None:
+            return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}."), {}, str(out.audio_path)
+        cut = not soft and out.analysis["duration_s"] >= limit - 1.5
+        return feedback_html(out.analysis, cut_at_limit=cut), out.analysis, str(out.audio_path)
+
+    def drop_live(self, key: str) -> None:
+        """The tab went away mid-answer: close the file (it keeps all that was said) and leave it pending."""
+        with self.live_lock:
+            entry = self.live.pop(key, None)
+        if entry:
+            entry[0].abandon()
 
     # ------------------------------------------------------------ review
 
@@ -210,10 +271,10 @@ class Room:
 
 
 def build_app(settings: Settings | None = None):
-    import gradio as gr
-
+    from mockprep import debrief as db_mod
     from mockprep import mock as mock_mod
     from mockprep import report
+    from mockprep.ui import recovery
 
     settings = settings or config.SETTINGS
     room = Room(settings)
@@ -247,10 +308,16 @@ def build_app(settings: Settings | None = None):
                             soft = gr.Checkbox(False, label="Soft limit: keep recording, mark the overtime")
                             think = gr.Slider(0, 60, value=0, step=5, label="Think time before recording (s)")
                             think_go = gr.Button("Start with think time")
-                audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Your answer",
-                                 elem_id="answer-audio", waveform_options=gr.WaveformOptions(sample_rate=16000))
-                again = gr.Button("Try again (same question)", elem_id="mp-again")
+                # Streamed to the server as it is recorded: transcribed while the candidate speaks.
+                audio = gr.Audio(sources=["microphone"], streaming=True, type="numpy", label="Your answer",
+                                 elem_id="answer-audio")
+                with gr.Row():
+                    again = gr.Button("Try again (same question)", elem_id="mp-again")
                 feedback = gr.HTML(ready, elem_id="feedback")
+                recorded = gr.Audio(label="Your recording", interactive=False, elem_id="mp-recorded")
+                with gr.Accordion("Or upload a recording", open=False):
+                    upload = gr.Audio(sources=["upload"], type="filepath", label="Recording",
+                                      elem_id="answer-upload")
                 result_json = gr.JSON(visible=False)
 
             # ---------------------------------------------------------------- review
@@ -310,6 +377,66 @@ def build_app(settings: Settings | None = None):
                 mock_next = gr.Button("Next", elem_id="mp-mock-next")
                 mock_feedback = gr.HTML(elem_id="mp-mock-feedback")
 
+            # ---------------------------------------------------------------- after a bad interview
+            with gr.Tab("After an interview", id="recovery"):
+                saved = recovery.load(room.store)
+                gr.Markdown("Write it down while it is fresh: what they asked, what you said, what was missing, "
+                            "how they reacted. mockprep suggests a root cause for each, builds a five-day plan and "
+                            "puts the worst questions first in your drills.")
+                with gr.Row():
+                    d_company = gr.Textbox(saved.company if saved else "", label="Company", elem_id="mp-d-company")
+                    d_role = gr.Textbox(saved.role if saved else "", label="Role")
+                    d_date = gr.Textbox(saved.date if saved else time.strftime("%Y-%m-%d"), label="Date")
+                    d_region = gr.Dropdown([(v, k) for k, v in db_mod.REGIONS.items()],
+                                           value=(saved.region if saved and saved.region else "us_canada"),
+                                           label="Region")
+                    d_format = gr.Textbox(saved.format if saved else "", label="Format (phone, video, onsite...)")
+                d_rows = [[q.text, q.answer, q.missing, q.reaction] for q in saved.questions] if saved else []
+                d_questions = gr.Dataframe(d_rows + [["", "", "", ""]] * max(1, 4 - len(d_rows)),
+                                           headers=recovery.QUESTION_COLUMNS, column_count=4, row_count=4,
+                                           interactive=True, wrap=True, label="Questions asked",
+                                           elem_id="mp-d-questions")
+                d_save = gr.Button("Save the debrief and suggest root causes", variant="primary",
+                                   elem_id="mp-d-save")
+                d_causes = gr.Dataframe(recovery.causes_rows(saved) if saved else None,
+                                        headers=["question", "cause", "confirmed", "why", "what to do"],
+                                        interactive=True, wrap=True, elem_id="mp-d-causes",
+                                        label="Root causes: change the cause column to any of knowledge, "
+                                              "communication, culture, logistics, then confirm")
+                d_confirm = gr.Button("Confirm these causes", elem_id="mp-d-confirm")
+                with gr.Row():
+                    d_practice = gr.Button("Practise the worst question now", variant="primary",
+                                           elem_id="mp-d-practice")
+                    d_mock = gr.Button("Mock interview on exactly these questions", elem_id="mp-d-mock")
+                d_status = gr.Markdown(elem_id="mp-d-status")
+                with gr.Accordion("Rejection audit", open=False):
+                    audit_saved = room.store.get_value(recovery.AUDIT_KEY, {}) or {}
+                    d_audit = [gr.Radio(["yes", "no", "not sure"], label=item.text,
+                                        value=audit_saved.get(item.id, "not sure")) for item in db_mod.AUDIT_ITEMS]
+                    d_verdict = gr.Markdown()
+                with gr.Accordion("Five-day plan", open=True):
+                    plan = recovery.plan_choices(saved)
+                    checked = room.store.get_value(recovery.PLAN_KEY, []) or []
+                    d_days = [gr.CheckboxGroup(plan[i][1] if i < len(plan) else [],
+                                               value=[c for c in checked if plan and i < len(plan)
+                                                      and c in {t for _, t in plan[i][1]}],
+                                               label=plan[i][0] if i < len(plan) else f"Day {i + 1}",
+                                               elem_id=f"mp-day-{i + 1}") for i in range(5)]
+                with gr.Accordion("Follow-up note (addendum)", open=False):
+                    gr.Markdown("One clarifying example for your weakest answer: the challenge, what you did, the "
+                                "result with a number. Nothing is sent.")
+                    with gr.Row():
+                        n_challenge = gr.Textbox(label="The challenge")
+                        n_action = gr.Textbox(label="What you did")
+                        n_result = gr.Textbox(label="The result, with a number")
+                    n_draft = gr.Button("Draft the note")
+                    n_text = gr.Textbox(label="Draft", lines=10, buttons=["copy"], elem_id="mp-d-note")
+                    n_checks = gr.Markdown()
+                with gr.Accordion("Read a rejection message", open=False):
+                    r_text = gr.Textbox(label="Paste the message", lines=5)
+                    r_go = gr.Button("Read it")
+                    r_out = gr.Markdown(elem_id="mp-d-rejection")
+
         # ---------------------------------------------------------------- events: practice
         def new_question(c, b, q):
             nq = room.pick(c, b, q)
@@ -330,15 +457,27 @@ def build_app(settings: Settings | None = None):
                     js=f"() => {{ window.mpClock?.reset('answer-audio', {limit_default}); }}")
 
         def on_answer(path, q, lim, is_soft):
-            return room.answer(path, q, lim, is_soft)
+            html, d = room.answer(path, q, lim, is_soft)
+            return html, d, d.get("audio_path")
 
-        audio.start_recording(None, [limit, soft], None,
-                              js="(l, s) => { window.mpClock.start('answer-audio', l, s); }")
-        audio.stop_recording(None, None, None, js="() => { window.mpClock.stop('answer-audio'); }")
-        audio.stop_recording(on_answer, [audio, question, limit, soft], [feedback, result_json],
-                             api_name="analyze", concurrency_id="asr", show_progress="minimal")
-        audio.upload(on_answer, [audio, question, limit, soft], [feedback, result_json],
-                     api_visibility="private", concurrency_id="asr", show_progress="minimal")
+        def on_start(q, lim, is_soft, request: gr.Request):
+            room.start_live(request.session_hash, q, lim)
+
+        def on_chunk(chunk, q, lim, request: gr.Request):
+            room.feed_live(request.session_hash, chunk, q, lim)
+
+        def on_stop(is_soft, request: gr.Request):
+            return room.stop_live(request.session_hash, is_soft)
+
+        audio.start_recording(on_start, [question, limit, soft], None, api_visibility="private", queue=False,
+                              js="(q, l, s) => { window.mpClock.start('answer-audio', l, s); return [q, l, s]; }")
+        audio.stream(on_chunk, [audio, question, limit], None, stream_every=0.5, time_limit=None,
+                     concurrency_limit=None, show_progress="hidden", api_visibility="private")
+        audio.stop_recording(on_stop, [soft], [feedback, result_json, recorded], api_visibility="private",
+                             concurrency_id="asr", show_progress="minimal",
+                             js="(s) => { window.mpClock.stop('answer-audio'); return s; }")
+        upload.upload(on_answer, [upload, question, limit, soft], [feedback, result_json, recorded],
+                      api_name="analyze", concurrency_id="asr", show_progress="minimal")
         think_go.click(None, [think], None, js="(t) => { window.mpClock.think('answer-audio', t); }")
 
         # ---------------------------------------------------------------- events: review
@@ -398,11 +537,14 @@ def build_app(settings: Settings | None = None):
 
         # ---------------------------------------------------------------- events: mock interview
         def mock_begin(n, only_ids=None):
-            qs = mock_mod.pick_questions(room.questions, int(n), only_ids=only_ids)
+            if only_ids:
+                qs = [q for q in (room.question(i) for i in only_ids) if q]
+            else:
+                qs = [room.as_dict(q) for q in mock_mod.pick_questions(room.questions, int(n))]
             if not qs:
                 return None, _warn("No questions to ask."), None, ""
-            mid = room.store.add_mock([q.id for q in qs])
-            st = {"id": mid, "questions": [room.as_dict(q) for q in qs], "pos": 0, "phase": "answer",
+            mid = room.store.add_mock([q["id"] for q in qs])
+            st = {"id": mid, "questions": qs, "pos": 0, "phase": "answer",
                   "parent": None, "probe": None, "main": []}
             return st, _mock_question(st), None, ""
 
@@ -454,7 +596,96 @@ def build_app(settings: Settings | None = None):
                           api_visibility="private", concurrency_id="asr", show_progress="minimal")
         mock_next.click(mock_skip, [mock_state], [mock_state, mock_q, mock_feedback], api_visibility="private",
                         js="(s) => { window.mpClock.reset('mock-audio'); return s; }")
+        # ---------------------------------------------------------------- events: after an interview
+        d_form = [d_company, d_role, d_date, d_region, d_format, d_questions]
+
+        def plan_updates(d):
+            plan = recovery.plan_choices(d)
+            checked = set(room.store.get_value(recovery.PLAN_KEY, []) or [])
+            return [gr.CheckboxGroup(choices=plan[i][1], label=plan[i][0],
+                                     value=[t for _, t in plan[i][1] if t in checked])
+                    if i < len(plan) else gr.CheckboxGroup(choices=[]) for i in range(5)]
+
+        def d_save_fn(*form):
+            d = recovery.from_form(*form)
+            if not d.questions:
+                return _warn_md("Add at least one question as it was asked."), gr.skip(), *[gr.skip()] * 5
+            old = recovery.load(room.store)
+            if old:  # keep causes the user already confirmed for the same questions
+                confirmed = {q.text: q.cause for q in old.questions if q.cause}
+                d = db_mod.Debrief(d.company, d.role, d.date, d.region, d.format,
+                                   tuple(db_mod.AskedQuestion(q.text, q.answer, q.missing, q.reaction,
+                                                              confirmed.get(q.text)) for q in d.questions))
+            recovery.save(room.store, d)
+            ids = recovery.add_to_drills(room.store, d)
+            return (f"Saved. {len(ids)} questions joined your drills, weakest first.", recovery.causes_rows(d),
+                    *plan_updates(d))
+
+        def _warn_md(text):
+            return f"**{text}**"
+
+        d_save.click(d_save_fn, d_form, [d_status, d_causes, *d_days], api_name="debrief_save")
+
+        def d_confirm_fn(table):
+            d = recovery.load(room.store)
+            if d is None:
+                return _warn_md("Save the debrief first."), gr.skip()
+            d = recovery.confirm(d, table)
+            recovery.save(room.store, d)
+            return "Causes confirmed.", recovery.causes_rows(d)
+
+        d_confirm.click(d_confirm_fn, [d_causes], [d_status, d_causes], api_name="debrief_confirm")
+
+        def d_practice_fn(q):
+            d = recovery.load(room.store)
+            ids = db_mod.drill_ids(d, 1) if d else []
+            nq = room.question(ids[0]) if ids else None
+            if nq is None:
+                return q, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), _warn_md("Save a debrief first.")
+            return (nq, _question_html(nq), _probes_md(nq), None, ready, gr.Tabs(selected="practice"),
+                    "Practising your weakest question.")
+
+        d_practice.click(d_practice_fn, [question], [*q_outputs, tabs, d_status], api_name="debrief_practice")
+
+        def d_mock_fn():
+            d = recovery.load(room.store)
+            ids = db_mod.drill_ids(d, 3) if d else []
+            if not ids:
+                return None, gr.skip(), gr.skip(), gr.skip(), gr.skip(), _warn_md("Save a debrief first.")
+            st, html, a, fb = mock_begin(len(ids), only_ids=ids)
+            return st, html, a, fb, gr.Tabs(selected="mock"), "Mock interview on your three weakest questions."
+
+        d_mock.click(d_mock_fn, None, [mock_state, mock_q, mock_audio, mock_feedback, tabs, d_status],
+                     api_name="debrief_mock")
+
+        def d_audit_fn(*values):
+            answers = recovery.audit_answers(list(values))
+            room.store.put(recovery.AUDIT_KEY, {k: ("not sure" if v is None else "yes" if v else "no")
+                                                for k, v in answers.items()})
+            return db_mod.audit_verdict(answers)
+
+        for radio in d_audit:
+            radio.change(d_audit_fn, d_audit, [d_verdict], api_visibility="private")
+
+        def d_plan_fn(*groups):
+            room.store.put(recovery.PLAN_KEY, sorted({t for g in groups for t in (g or [])}))
+
+        for group in d_days:
+            group.change(d_plan_fn, d_days, None, api_visibility="private")
+
+        def n_draft_fn(region, c, a, r):
+            return recovery.addendum_view(recovery.load(room.store), region, c, a, r)
+
+        n_draft.click(n_draft_fn, [d_region, n_challenge, n_action, n_result], [n_text, n_checks],
+                      api_name="addendum")
+        r_go.click(lambda m: recovery.rejection_view(room.store, m), [r_text], [r_out], api_name="read_rejection")
+
         demo.load(refresh_review, None, review_outputs, api_visibility="private")
+
+        def on_unload(request: gr.Request):
+            room.drop_live(request.session_hash)
+
+        demo.unload(on_unload)
     demo.queue(default_concurrency_limit=1, max_size=32)
     demo.room = room  # for tests and other adapters
     return demo
