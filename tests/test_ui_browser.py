@@ -139,3 +139,56 @@ def test_uploaded_file_is_analysed(app, tmp_path: Path) -> None:
             assert "Vague result" in page.inner_text("#feedback") or "vague" in page.inner_text("#feedback")
         finally:
             browser.close()
+
+
+def test_debrief_to_drill_queue_and_practice(app, tmp_path: Path) -> None:
+    """A bad interview, written down: causes, plan, the worst question in the drills and on the practice page."""
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app
+    silence = tmp_path / "silence.wav"
+    sf.write(silence, np.zeros(16000, np.float32), 16000, subtype="PCM_16")
+    with sync_playwright() as pw:
+        browser, page = open_page(pw, url, silence)
+        try:
+            page.get_by_role("tab", name="After an interview").click()
+            page.fill("#mp-d-company textarea, #mp-d-company input", "Acme <script>alert(1)</script>")
+            cells = page.locator("#mp-d-questions [role=gridcell]")
+
+            def put(i: int, text: str) -> None:
+                cells.nth(i).click()
+                page.keyboard.press("Enter")
+                page.keyboard.type(text)
+                page.keyboard.press("Enter")
+                time.sleep(0.3)
+
+            put(0, "Tell me about a project that failed.")
+            put(2, "I rambled and never gave the result")
+            put(3, "She looked at the clock and moved on")
+            put(4, "Why do you want to work here?")
+            put(7, "They smiled and nodded")
+            page.click("#mp-d-save")
+            page.wait_for_function("document.querySelector('#mp-d-status')?.innerText.includes('joined your drills')",
+                                   timeout=30_000)
+            assert "communication" in page.inner_text("#mp-d-causes")
+            page.locator("#mp-day-3 input[type=checkbox]").first.check()
+            time.sleep(1)
+
+            # After a reload everything is still there, and the failed question leads the drill queue.
+            page.reload()
+            page.wait_for_selector("#answer-audio", timeout=60_000)
+            page.get_by_role("tab", name="After an interview").click()
+            assert page.locator("#mp-day-3 input[type=checkbox]").first.is_checked()
+            assert "Tell me about a project that failed." in page.inner_text("#mp-d-causes")
+            page.get_by_role("tab", name="Drill").click()
+            page.wait_for_function("document.body.innerText.includes('Drill queue')", timeout=30_000)
+            queue = page.inner_text("#mp-due")
+            assert queue.index("Tell me about a project that failed.") < queue.index("Why do you want to work here?")
+            page.get_by_role("tab", name="After an interview").click()
+            page.click("#mp-d-practice")
+            page.wait_for_function(
+                "document.querySelector('#mp-question')?.innerText.includes('Tell me about a project that failed.')",
+                timeout=30_000)
+            assert page.is_visible("#answer-audio .record-button")
+        finally:
+            browser.close()

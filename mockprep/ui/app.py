@@ -359,7 +359,7 @@ def build_app(settings: Settings | None = None):
             # ---------------------------------------------------------------- drill
             with gr.Tab("Drill", id="drill") as drill_tab:
                 weakest = gr.HTML(room.weakest_html, elem_id="mp-weakest-view")
-                due_view = gr.HTML(room.due_html)
+                due_view = gr.HTML(room.due_html, elem_id="mp-due")
                 drill_go = gr.Button("Practice the next due question", variant="primary", elem_id="mp-drill-go")
 
             # ---------------------------------------------------------------- mock interview
@@ -680,7 +680,20 @@ def build_app(settings: Settings | None = None):
                       api_name="addendum")
         r_go.click(lambda m: recovery.rejection_view(room.store, m), [r_text], [r_out], api_name="read_rejection")
 
+        def recovery_refresh():
+            """What the recovery tab holds in the store, so a reload shows it as the user left it."""
+            d = recovery.load(room.store)
+            audit = room.store.get_value(recovery.AUDIT_KEY, {}) or {}
+            audits = [audit.get(item.id, "not sure") for item in db_mod.AUDIT_ITEMS]
+            if d is None:
+                return [gr.skip()] * 7 + plan_updates(None) + audits
+            rows = [[q.text, q.answer, q.missing, q.reaction] for q in d.questions]
+            rows += [["", "", "", ""]] * max(1, 4 - len(rows))
+            return [d.company, d.role, d.date, d.region or "us_canada", d.format, rows, recovery.causes_rows(d),
+                    *plan_updates(d), *audits]
+
         demo.load(refresh_review, None, review_outputs, api_visibility="private")
+        demo.load(recovery_refresh, None, [*d_form, d_causes, *d_days, *d_audit], api_visibility="private")
 
         def on_unload(request: gr.Request):
             room.drop_live(request.session_hash)
