@@ -268,8 +268,14 @@ def pitch_track(samples: np.ndarray, settings: Settings = SETTINGS) -> np.ndarra
     if samples.size < 1024:
         return np.zeros(1 + samples.size // int(settings.hop_s * settings.sample_rate))
     hop = int(settings.hop_s * settings.sample_rate)
-    return librosa.yin(samples, fmin=settings.pitch_fmin_hz, fmax=settings.pitch_fmax_hz, sr=settings.sample_rate,
-                       frame_length=1024, hop_length=hop, center=True)
+    # In 30 s blocks: YIN's working memory grows with the input (about 2 MB per second of audio at once).
+    block = 3000 * hop
+    parts = []
+    for a in range(0, samples.size, block):
+        f0 = librosa.yin(samples[a: a + block], fmin=settings.pitch_fmin_hz, fmax=settings.pitch_fmax_hz,
+                         sr=settings.sample_rate, frame_length=1024, hop_length=hop, center=True)
+        parts.append(f0[: (min(block, samples.size - a) + hop - 1) // hop])
+    return np.concatenate(parts)
 
 
 def vocal_variety(samples: np.ndarray, silent: np.ndarray, settings: Settings = SETTINGS,

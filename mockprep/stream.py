@@ -89,8 +89,12 @@ class StreamSession:
         min_frames = int(s.stream_min_commit_s / s.hop_s)
         best = None
         for a, b in delivery._runs(silent):
-            if (b - a) * s.hop_s >= s.stream_commit_pause_s and a >= min_frames and b < len(silent) - 1:
-                best = (a + b) // 2
+            if a < min_frames or (b - a) * s.hop_s < s.stream_commit_pause_s:
+                continue
+            if b < len(silent) - 1:
+                best = (a + b) // 2  # a pause with speech after it
+            elif (b - a) * s.hop_s >= 2 * s.stream_commit_pause_s:
+                best = a + int(s.stream_commit_pause_s / s.hop_s)  # trailing quiet: perhaps the answer's end
         return best * hop if best is not None else None
 
     def _quietest_cut(self, region: np.ndarray) -> int:

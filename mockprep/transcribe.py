@@ -210,7 +210,9 @@ def transcribe(samples: np.ndarray, settings: Settings = SETTINGS, offset_s: flo
 
 
 def warm_up(settings: Settings = SETTINGS) -> None:
-    """Load the model and run it once so the first real answer does not pay for it."""
+    """Load the model and librosa, and run the model once, so the first real answer does not pay for them."""
+    import librosa.core.pitch  # noqa: F401 - ~2 s of scipy imports, paid here instead of at the first Stop
+
     model = get_model(settings)
     t = np.arange(settings.sample_rate) / settings.sample_rate
     tone = (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)

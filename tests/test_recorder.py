@@ -100,7 +100,8 @@ def _missing_tools() -> list[str]:
     missing = [t for t in ("pulseaudio", "pacat", "pactl") if shutil.which(t) is None]
     if ctypes.util.find_library("portaudio") is None:
         missing.append("PortAudio")
-    if not glob.glob("/usr/lib/**/libasound_module_pcm_pulse.so", recursive=True):
+    plugin = "alsa-lib/libasound_module_pcm_pulse.so"  # Debian keeps it under /usr/lib/<arch>/
+    if not any(glob.glob(f"{lib}/{plugin}") for lib in ("/usr/lib/*", "/usr/lib", "/usr/lib64")):
         missing.append("ALSA's pulse plugin")
     return missing
 
@@ -208,6 +209,7 @@ def test_the_test_microphone_is_listed_and_passes_check(mic: Mic, tmp_path: Path
     assert DEVICE in out["devices"], out
 
 
+@pytest.mark.slow
 def test_records_three_seconds_of_what_the_microphone_hears(mic: Mic, speech: None, tmp_path: Path) -> None:
     import soxr
 
@@ -232,6 +234,7 @@ def test_records_three_seconds_of_what_the_microphone_hears(mic: Mic, speech: No
     assert 0.8 < level < 1.25, f"recorded level is {level:.2f}x the speech played"
 
 
+@pytest.mark.slow
 def test_stop_event_ends_a_soft_recording_past_its_limit(mic: Mic, speech: None, tmp_path: Path) -> None:
     _, out = _run(mic, tmp_path, path=str(tmp_path / "a.wav"), limit_s=1.0, soft=True, device=DEVICE,
                   stop_after_s=2.0)
@@ -241,12 +244,14 @@ def test_stop_event_ends_a_soft_recording_past_its_limit(mic: Mic, speech: None,
     assert sf.info(tmp_path / "a.wav").duration == pytest.approx(rec["duration_s"])
 
 
+@pytest.mark.slow
 def test_soft_limit_still_ends_at_three_times_the_limit(mic: Mic, speech: None, tmp_path: Path) -> None:
     _, out = _run(mic, tmp_path, path=str(tmp_path / "a.wav"), limit_s=0.5, soft=True, device=DEVICE)
     assert out["recording"]["cut_at_limit"], out
     assert out["recording"]["duration_s"] == pytest.approx(1.5, abs=1e-6)
 
 
+@pytest.mark.slow
 def test_kill_9_mid_recording_leaves_a_playable_wav(mic: Mic, speech: None, tmp_path: Path) -> None:
     path = tmp_path / "killed.wav"
     spec = {"path": str(path), "limit_s": 60.0, "device": DEVICE}

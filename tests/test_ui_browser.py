@@ -1,7 +1,8 @@
 """The practice room in a real headless Chromium, answering through a fake microphone as a person would.
 
 The microphone is the one thing that cannot exist here: Chromium's fake capture device plays a fixture WAV
-(`--use-file-for-fake-audio-capture`) into getUserMedia. Everything behind it is real.
+(`--use-file-for-fake-audio-capture`) into getUserMedia. Everything behind it is real: the page's recorder
+streams the audio to the server, which transcribes it while it arrives.
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def test_two_minute_limit_stops_the_recording_by_itself(app, tmp_path: Path) -> 
             # No click: the app stops at 0:00 and the feedback follows.
             page.wait_for_selector("#mp-transcript", timeout=60_000)
             assert "Stopped at the 2:00 limit" in page.inner_text("#feedback")
-            assert page.locator("#answer-audio .stop-button").count() == 0
+            assert page.locator("#answer-audio .stop-button").is_hidden()
+            assert page.locator("#answer-audio .record-button").is_visible()
         finally:
             browser.close()
 
@@ -133,8 +135,8 @@ def test_uploaded_file_is_analysed(app, tmp_path: Path) -> None:
     with sync_playwright() as pw:
         browser, page = open_page(pw, url, silence)
         try:
-            page.click("#answer-audio button[aria-label='Upload file']")
-            page.set_input_files("#answer-audio input[type=file]", str(FIXTURES / "vague_result.flac"))
+            page.get_by_text("Or upload a recording").click()
+            page.set_input_files("#answer-upload input[type=file]", str(FIXTURES / "vague_result.flac"))
             page.wait_for_selector("#mp-transcript", timeout=90_000)
             assert "Vague result" in page.inner_text("#feedback") or "vague" in page.inner_text("#feedback")
         finally:

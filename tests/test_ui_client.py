@@ -12,14 +12,13 @@ from tests.conftest import FIXTURES
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory):
     from mockprep.config import SETTINGS
-    from mockprep.ui.app import build_app
-    from mockprep.ui.render import CSS
+    from mockprep.ui.app import build_app, launch
 
     data = tmp_path_factory.mktemp("data")
     settings = SETTINGS.with_overrides(data_dir=data)
     demo = build_app(settings)
-    _, url, _ = demo.launch(server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True, css=CSS)
-    yield url, data
+    _, url, _ = launch(demo, server_name="127.0.0.1", server_port=None, prevent_thread_lock=True, quiet=True)
+    yield url, data, demo
     demo.close()
 
 
@@ -41,28 +40,80 @@ def wav(tmp: Path, fid: str) -> Path:
 def test_analyze_endpoint_returns_feedback_and_keeps_the_recording(app_url, tmp_path: Path) -> None:
     from gradio_client import handle_file
 
-    url, data = app_url
-    html, d = client(url).predict(handle_file(str(wav(tmp_path, "we_only_outage"))), 120, False, api_name="/analyze")
+    url, data, _ = app_url
+    html, d, playback = client(url).predict(handle_file(str(wav(tmp_path, "we_only_outage"))), 120, False,
+                                            api_name="/analyze")
     assert d["status"] == "ok"
     assert "mp-transcript" in html and "STAR timeline" in html
     assert not d["star"]["checks"]["action_uses_i"]["passed"]
     kept = Path(d["audio_path"])
     assert kept.is_relative_to(data / "recordings") and kept.stat().st_size > 100_000
+    assert playback  # the recording comes back for playback
 
 
 def test_analyze_endpoint_bad_upload_is_one_sentence(app_url, tmp_path: Path) -> None:
     from gradio_client import handle_file
 
-    url, _ = app_url
+    url, _, _ = app_url
     bad = tmp_path / "bad.wav"
     bad.write_bytes(b"not audio at all" * 100)
-    html, d = client(url).predict(handle_file(str(bad)), 120, False, api_name="/analyze")
+    html, d, _ = client(url).predict(handle_file(str(bad)), 120, False, api_name="/analyze")
     assert d == {} or d is None
     assert "not an audio file" in html and "kept" in html
 
 
 def test_new_question_endpoint_changes_the_question(app_url) -> None:
-    url, _ = app_url
+    url, _, _ = app_url
     c = client(url)
     seen = {str(c.predict("leadership", "behavioral", api_name="/new_question")) for _ in range(3)}
     assert len(seen) >= 2
+
+
+def test_recorder_routes_stream_to_disk_and_transcribe_while_speaking(app_url) -> None:
+    """The page's recorder path without the page: open, send half-second pieces, stop."""
+    import time
+    import uuid
+
+    import numpy as np
+    import requests
+
+    from mockprep import audio
+
+    url, _, demo = app_url
+    token = str(uuid.uuid4())
+    assert requests.post(f"{url}mockprep/live/{token}/start?limit=120&qid=teamwork-01", timeout=30).ok
+    x = (audio.load(FIXTURES / "strong_47s.flac").samples * 32767).astype("<i2")
+    step = 8000
+    session = demo.room.live[token][0]
+    for i in range(0, len(x), step):
+        piece = x[i: i + step].tobytes()
+        assert requests.post(f"{url}mockprep/live/{token}/chunk?seq={i // step}", data=piece, timeout=30).ok
+        if i == 20 * 16000:  # a crash from here on would keep everything said so far, as a playable file
+            import soundfile as sf
+
+            assert abs(sf.info(str(session.path)).duration - 20.5) < 0.6
+            # ... and the first stretches are transcribed while the rest is still to come.
+            deadline = time.monotonic() + 60
+            while not session.words and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert session.words and session.words[-1].end < 21
+    html, d, playback = demo.room.stop_live(token, False)
+    assert d["status"] == "ok" and "mp-transcript" in html and d["question"]
+    assert d["star"]["score"] >= 80 and "payroll" in d["transcript"].lower()
+    assert np.isclose(d["duration_s"], len(x) / 16000, atol=0.05)
+    a = demo.room.store.get(d["attempt_id"])
+    assert a.status == "ok" and a.question_id == "teamwork-01" and playback == a.audio_path
+
+
+def test_recorder_routes_refuse_bad_tokens_and_huge_pieces(app_url) -> None:
+    import uuid
+
+    import requests
+
+    url, _, _ = app_url
+    assert requests.post(f"{url}mockprep/live/..%2F..%2Fetc/start", timeout=10).status_code in {400, 404}
+    assert requests.post(f"{url}mockprep/live/{uuid.uuid4()}/chunk", data=b"\0" * 100, timeout=10).status_code == 404
+    token = str(uuid.uuid4())
+    requests.post(f"{url}mockprep/live/{token}/start", timeout=10)
+    big = requests.post(f"{url}mockprep/live/{token}/chunk", data=b"\0" * (3 * 1024 * 1024), timeout=30)
+    assert big.status_code == 413

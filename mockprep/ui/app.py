@@ -5,7 +5,9 @@ Tabs: Practice, Review (history, compare, export, delete), Progress, Drill, Mock
 
 from __future__ import annotations
 
+import asyncio
 import random
+import re
 import sys
 import threading
 import time
@@ -13,6 +15,7 @@ from html import escape
 from typing import Any
 
 import gradio as gr  # at module level: handlers' gr.Request annotations must resolve here
+from fastapi import HTTPException, Request  # likewise for the recorder routes
 
 from mockprep import config
 from mockprep.config import Settings
@@ -44,7 +47,72 @@ window.mpClock = (() => {
       go(); runs[id].timer = setInterval(go, 1000); },
   };
 })();
+window.mpRec = (() => {
+  // Our own recorder: 16 kHz mono PCM sent to the server every half second while the candidate speaks, so
+  // nothing said is lost (not even the first words) and the transcript is mostly done at Stop.
+  let ctx = null, stream = null, node = null, buf = [], token = null, seq = 0, chain = Promise.resolve(), timer = null;
+  const el = sel => document.querySelector('#answer-audio ' + sel);
+  const status = t => { const s = el('.mp-rec-status'); if (s) s.textContent = t; };
+  function send(final) {
+    const parts = buf; buf = [];
+    const n = parts.reduce((a, p) => a + p.length, 0);
+    const pcm = new Int16Array(n); let o = 0;
+    for (const p of parts) for (let i = 0; i < p.length; i++) { pcm[o++] = Math.max(-1, Math.min(1, p[i])) * 32767; }
+    const url = `mockprep/live/${token}/chunk?seq=${seq++}&final=${final ? 1 : 0}`;
+    chain = chain.then(() => fetch(url, {method: 'POST', body: pcm.buffer, keepalive: true})).catch(() => {});
+    return chain;
+  }
+  async function start() {
+    if (token) return;
+    const q = document.querySelector('#mp-question [data-qid]');
+    const limit = Number(document.querySelector('#mp-limit input')?.value) || 120;
+    const soft = !!document.querySelector('#mp-soft input')?.checked;
+    token = crypto.randomUUID(); seq = 0; buf = [];
+    // Made inside the click, before any await: browsers only let a page start audio on a user gesture.
+    ctx = new AudioContext({sampleRate: 16000});
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({audio: {channelCount: 1, echoCancellation: false,
+        noiseSuppression: false, autoGainControl: false}});
+    } catch (e) { token = null; ctx.close(); status('No microphone: allow access, or upload a recording below.');
+      return; }
+    await fetch(`mockprep/live/${token}/start?limit=${limit}&qid=${encodeURIComponent(q?.dataset.qid || '')}`,
+                {method: 'POST'});
+    await ctx.resume();
+    const src = ctx.createMediaStreamSource(stream);
+    node = ctx.createScriptProcessor(4096, 1, 1);
+    node.onaudioprocess = e => { buf.push(new Float32Array(e.inputBuffer.getChannelData(0))); };
+    src.connect(node); node.connect(ctx.destination);
+    timer = setInterval(() => send(false), 500);
+    el('.record-button').style.display = 'none'; el('.stop-button').style.display = '';
+    status('Recording…');
+    window.mpClock.start('answer-audio', limit, soft);
+  }
+  async function stop() {
+    if (!token) return;
+    window.mpClock.stop('answer-audio');
+    clearInterval(timer);
+    node.disconnect(); stream.getTracks().forEach(t => t.stop()); await ctx.close();
+    await send(true);
+    window.mpRec.last = token; token = null;
+    el('.stop-button').style.display = 'none'; el('.record-button').style.display = '';
+    status('Analysing…');
+    document.querySelector('#mp-finish')?.click();
+  }
+  document.addEventListener('click', e => {
+    if (e.target.closest('#answer-audio .record-button')) start();
+    else if (e.target.closest('#answer-audio .stop-button')) stop();
+  });
+  return {start, stop, last: null, status};
+})();
 </script>
+"""
+
+RECORDER_HTML = """
+<div id="answer-audio" class="mp-rec">
+  <button class="record-button mp-rec-btn" type="button" aria-label="Record">● Record</button>
+  <button class="stop-button mp-rec-btn" type="button" aria-label="Stop" style="display:none">■ Stop</button>
+  <span class="mp-rec-status"></span>
+</div>
 """
 
 
@@ -52,7 +120,8 @@ def _question_html(q: dict[str, Any] | None) -> str:
     if not q:
         return "<div>No question loaded; add a bank file to the data folder.</div>"
     tag = f"{q.get('competency', '').replace('_', ' ')} · {q.get('bank', '').replace('_', ' ')}"
-    return f'<div class="mp-question">{escape(q["text"])}</div><div style="color:#6b7280">{escape(tag)}</div>'
+    return (f'<div class="mp-question" data-qid="{escape(q.get("id") or "")}">{escape(q["text"])}</div>'
+            f'<div style="color:#6b7280">{escape(tag)}</div>')
 
 
 def _probes_md(q: dict[str, Any] | None) -> str:
@@ -138,10 +207,6 @@ class Room:
         """Recording started: open the attempt's file and row now, so nothing said can be lost."""
         from mockprep.stream import StreamSession
 
-        with self.live_lock:
-            entry = self.live.get(key)
-        if entry is not None and time.time() - entry[4] < 3.0:
-            return  # the first pieces arrived before this event and opened the attempt already
         self.drop_live(key)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         safe_q = "".join(c for c in ((q or {}).get("id") or "answer") if c.isalnum() or c in "-_")[:40]
@@ -151,16 +216,19 @@ class Room:
         with self.live_lock:
             self.live[key] = (session, aid, q, float(limit_s or self.settings.limit_s), time.time())
 
-    def feed_live(self, key: str, chunk: tuple[int, Any] | None, q: dict[str, Any] | None, limit_s: float) -> None:
-        if chunk is None:
-            return
+    def feed_live(self, key: str, pcm16: bytes) -> bool:
+        """A piece of 16 kHz mono int16 audio from the browser; False when there is no such recording."""
+        import numpy as np
+
         with self.live_lock:
             entry = self.live.get(key)
-        if entry is None:  # the first piece can arrive before the start event has run
-            self.start_live(key, q, limit_s)
-            entry = self.live[key]
-        sr, data = chunk
-        entry[0].feed(data, sr)
+        if entry is None:
+            return False
+        session = entry[0]
+        if session.duration_s > self.settings.max_duration_s:
+            return False  # past the cap: keep what is there, take no more
+        session.feed(np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype="<i2"), self.settings.sample_rate)
+        return True
 
     def stop_live(self, key: str, soft: bool) -> tuple[str, dict[str, Any], str | None]:
         from mockprep import practice
@@ -304,13 +372,17 @@ def build_app(settings: Settings | None = None):
                     with gr.Column(scale=1):
                         gr.HTML(_clock_html("answer-audio", limit_default))
                         with gr.Accordion("Settings", open=False):
-                            limit = gr.Number(limit_default, label="Time limit (seconds)", minimum=10, maximum=1200)
-                            soft = gr.Checkbox(False, label="Soft limit: keep recording, mark the overtime")
+                            limit = gr.Number(limit_default, label="Time limit (seconds)", minimum=10, maximum=1200,
+                                              elem_id="mp-limit")
+                            soft = gr.Checkbox(False, label="Soft limit: keep recording, mark the overtime",
+                                               elem_id="mp-soft")
                             think = gr.Slider(0, 60, value=0, step=5, label="Think time before recording (s)")
                             think_go = gr.Button("Start with think time")
-                # Streamed to the server as it is recorded: transcribed while the candidate speaks.
-                audio = gr.Audio(sources=["microphone"], streaming=True, type="numpy", label="Your answer",
-                                 elem_id="answer-audio")
+                # Our recorder (head script): sent to the server as it is recorded, transcribed while
+                # the candidate speaks. The hidden button brings the feedback once the last piece is in.
+                gr.HTML(RECORDER_HTML)
+                live_token = gr.Textbox(visible=True, elem_classes=["mp-hidden"], show_label=False)
+                finish = gr.Button("finish", elem_id="mp-finish", elem_classes=["mp-hidden"])
                 with gr.Row():
                     again = gr.Button("Try again (same question)", elem_id="mp-again")
                 feedback = gr.HTML(ready, elem_id="feedback")
@@ -448,34 +520,25 @@ def build_app(settings: Settings | None = None):
                 return q, _question_html(q), _probes_md(q), None, _warn("Nothing is due yet: answer some questions.")
             return nq, _question_html(nq), _probes_md(nq), None, ready
 
-        q_outputs = [question, question_view, probes, audio, feedback]
+        q_outputs = [question, question_view, probes, recorded, feedback]
         new_q.click(new_question, [comp, bank, question], q_outputs, api_name="new_question")
         comp.change(new_question, [comp, bank, question], q_outputs, api_visibility="private")
         bank.change(new_question, [comp, bank, question], q_outputs, api_visibility="private")
         due_q.click(next_due_question, [question], q_outputs, api_name="next_due")
-        again.click(lambda: (None, ready), None, [audio, feedback], api_visibility="private",
+        again.click(lambda: (None, ready), None, [recorded, feedback], api_visibility="private",
                     js=f"() => {{ window.mpClock?.reset('answer-audio', {limit_default}); }}")
 
         def on_answer(path, q, lim, is_soft):
             html, d = room.answer(path, q, lim, is_soft)
             return html, d, d.get("audio_path")
 
-        def on_start(q, lim, is_soft, request: gr.Request):
-            room.start_live(request.session_hash, q, lim)
+        def on_finish(token, is_soft):
+            out = room.stop_live(str(token or ""), bool(is_soft))
+            return *out, ""
 
-        def on_chunk(chunk, q, lim, request: gr.Request):
-            room.feed_live(request.session_hash, chunk, q, lim)
-
-        def on_stop(is_soft, request: gr.Request):
-            return room.stop_live(request.session_hash, is_soft)
-
-        audio.start_recording(on_start, [question, limit, soft], None, api_visibility="private", queue=False,
-                              js="(q, l, s) => { window.mpClock.start('answer-audio', l, s); return [q, l, s]; }")
-        audio.stream(on_chunk, [audio, question, limit], None, stream_every=0.5, time_limit=None,
-                     concurrency_limit=None, show_progress="hidden", api_visibility="private")
-        audio.stop_recording(on_stop, [soft], [feedback, result_json, recorded], api_visibility="private",
-                             concurrency_id="asr", show_progress="minimal",
-                             js="(s) => { window.mpClock.stop('answer-audio'); return s; }")
+        finish.click(on_finish, [live_token, soft], [feedback, result_json, recorded, live_token],
+                     api_visibility="private", concurrency_id="asr", show_progress="minimal",
+                     js="(t, s) => [window.mpRec.last, s]")
         upload.upload(on_answer, [upload, question, limit, soft], [feedback, result_json, recorded],
                       api_name="analyze", concurrency_id="asr", show_progress="minimal")
         think_go.click(None, [think], None, js="(t) => { window.mpClock.think('answer-audio', t); }")
@@ -704,10 +767,45 @@ def build_app(settings: Settings | None = None):
     return demo
 
 
+TOKEN = re.compile(r"^[0-9a-f-]{36}$")
+MAX_CHUNK_BYTES = 2 * 1024 * 1024  # 64 s of 16 kHz int16: far above the half-second pieces the page sends
+
+
+def add_live_routes(app, room: Room) -> None:
+    """The recorder's endpoints: open an attempt, then append audio to it as it is spoken."""
+    def check(token: str) -> str:
+        if not TOKEN.match(token):
+            raise HTTPException(400, "bad recording token")
+        return token
+
+    async def start(token: str, limit: float = 120.0, qid: str = "") -> dict[str, Any]:
+        room.start_live(check(token), room.question(qid) if qid else None, max(10.0, min(limit, 1200.0)))
+        return {"ok": True}
+
+    async def chunk(token: str, request: Request) -> dict[str, Any]:
+        body = await request.body()
+        if len(body) > MAX_CHUNK_BYTES:
+            raise HTTPException(413, "audio piece too large")
+        if not await asyncio.to_thread(room.feed_live, check(token), body):
+            raise HTTPException(404, "no such recording")
+        return {"ok": True}
+
+    app.add_api_route("/mockprep/live/{token}/start", start, methods=["POST"])
+    app.add_api_route("/mockprep/live/{token}/chunk", chunk, methods=["POST"])
+
+
+def launch(demo, **kwargs):
+    """demo.launch with mockprep's page script, styles and recorder routes."""
+    from mockprep.ui.render import CSS
+
+    result = demo.launch(css=CSS, head=CLOCK_JS, **kwargs)
+    add_live_routes(demo.app, demo.room)
+    return result
+
+
 def serve(host: str | None = None, port: int | None = None, auth: str | None = None,
           settings: Settings | None = None, block: bool = True):
     """Start the app on 127.0.0.1 unless told otherwise; beyond this machine only with --auth."""
-    from mockprep.ui.render import CSS
 
     settings = settings or config.SETTINGS
     host = host or settings.host
@@ -729,9 +827,9 @@ def serve(host: str | None = None, port: int | None = None, auth: str | None = N
     # Warm the model while the page loads; the first answer then pays nothing for it.
     threading.Thread(target=warm_up, args=(settings,), daemon=True).start()
     demo = build_app(settings)
-    _, url, _ = demo.launch(server_name=host, server_port=port, auth=credentials, prevent_thread_lock=True,
-                            share=False, inbrowser=False, quiet=True, css=CSS, head=CLOCK_JS,
-                            max_file_size=f"{int(settings.max_upload_mb)}mb", footer_links=["settings"])
+    _, url, _ = launch(demo, server_name=host, server_port=port, auth=credentials, prevent_thread_lock=True,
+                       share=False, inbrowser=False, quiet=True, max_file_size=f"{int(settings.max_upload_mb)}mb",
+                       footer_links=["settings"])
     print(f"mockprep is running at {url}  (data: {settings.data_dir}; Ctrl+C to stop)", flush=True)
     if not block:
         return demo

@@ -151,4 +151,9 @@ background:#f3f4f6}
 .mp-clock.amber{background:#fef3c7;color:#92400e}.mp-clock.red{background:#fee2e2;color:#991b1b}
 .mp-question{font-size:22px}
 .mp-compare{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+.mp-hidden{display:none !important}
+.mp-rec{display:flex;align-items:center;gap:12px;padding:12px;border:1px solid #e5e7eb;border-radius:10px}
+.mp-rec-btn{font-size:18px;padding:10px 22px;border-radius:8px;border:1px solid #d1d5db;background:#fff;cursor:pointer}
+.mp-rec .record-button{color:#dc2626}.mp-rec .stop-button{background:#fee2e2}
+.mp-rec-status{color:#6b7280}
 """
