@@ -447,7 +447,8 @@ VAGUE = re.compile(
     r"impressed|thrilled|grateful)|positive feedback|good feedback|(?:improved|better|increased|helped) "
     r"(?:a lot|significantly|greatly|massively|a bunch|quite a bit|hugely|tremendously)|things got better|"
     r"made a (?:big |huge |real )?difference|(?:really|very) (?:well|good)|appreciated|good result|"
-    r"strengthened|much better|a lot better|way better|it helped)\b")
+    r"strengthened|much better|a lot better|way better|it helped|(?:noticed|saw|felt|seen|see|notice) (?:a|the) "
+    r"(?:difference|change|improvement)|felt (?:\w+ )?(?:better|good|great)|things (?:improved|were better))\b")
 REFLECTION = re.compile(r"\b(?:i (?:learned|learnt|realized|realised|took away|came away)|taught me|the lesson|"
                         r"takeaway|looking back|in hindsight|next time|going forward|since then i)\b")
 PRAISE = re.compile(r"\b(?:thanked|praised|appreciated|happy|pleased|grateful|impressed|liked it|loved it|"
