@@ -160,6 +160,7 @@ def _drill(args: argparse.Namespace) -> int:
     from mockprep.banks import builtin_banks_dir, load_banks
     from mockprep.feedback import clock
     from mockprep.recorder import RecorderError, check, record
+    from mockprep.stream import StreamSession
 
     console = Console()
     settings = config.SETTINGS
@@ -185,6 +186,8 @@ def _drill(args: argparse.Namespace) -> int:
     stop = threading.Event()
     threading.Thread(target=lambda: (input(), stop.set()), daemon=True).start()
     path = store.audio_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{q.id}.wav"
+    aid = store.add_attempt(path, question, limit)  # before recording: a crash leaves it to reanalyse
+    session = StreamSession(None, settings)  # transcribes while the answer is spoken; recorder writes the file
     with Live(console=console, refresh_per_second=5) as live:
         def tick(elapsed: float) -> None:
             left = limit - elapsed
@@ -192,13 +195,16 @@ def _drill(args: argparse.Namespace) -> int:
             live.update(f"[{style} bold]● {clock(left) if left >= 0 else '+' + clock(-left)}[/] recording…")
 
         try:
-            rec = record(path, limit, soft=args.soft, device=args.device, stop=stop, on_tick=tick)
+            rec = record(path, limit, soft=args.soft, device=args.device, stop=stop, on_tick=tick,
+                         on_block=session.feed)
         except RecorderError as e:
+            session.abandon()
+            store.fail_attempt(aid, str(e))
             print(f"mockprep: {e}", file=sys.stderr)
             return 2
     if rec.cut_at_limit:
         console.print(f"[yellow]Stopped at the {clock(limit)} limit.[/yellow]")
-    out = practice.attempt(store, rec.path, question, limit, settings, already_kept=True)
+    out = practice.finish_streamed(store, aid, session, question, limit, settings)
     if out.analysis is None:
         print(f"mockprep: {out.error}", file=sys.stderr)
         return 1

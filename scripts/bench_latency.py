@@ -21,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from mockprep import audio as audio_mod  # noqa: E402
 from mockprep.analysis import analyze_audio  # noqa: E402
@@ -62,9 +63,21 @@ def main() -> int:
 
     b, st = batch.to_dict(), streamed.to_dict()
     if not args.json:
+        from bench_analyze import load_truth, normalise, wer
+
         print(f"audio {a.duration_s:.1f} s; batch {batch_s:.2f} s; stream {stream_s:.2f} s")
         print(f"words batch {len(batch.words)} stream {len(streamed.words)}; score batch {b['star']['score']} "
-              f"stream {st['star']['score']}; wpm {b['delivery']['wpm']} / {st['delivery']['wpm']}")
+              f"stream {st['star']['score']}; wpm {b['delivery']['wpm']} / {st['delivery']['wpm']}; "
+              f"pauses {len(b['delivery']['pauses'])} / {len(st['delivery']['pauses'])}")
+        same = [k for k in b["star"]["checks"] if b["star"]["checks"][k]["passed"] == st["star"]["checks"][k]["passed"]]
+        print(f"STAR checks that agree: {len(same)} of {len(b['star']['checks'])}")
+        truth = load_truth(Path(args.audio))
+        if truth:
+            ref = normalise(" ".join(x["text"] for x in truth["sentences"]))
+            for name, d in (("batch", b), ("stream", st)):
+                print(f"WER against the truth text, {name}: {wer(ref, normalise(d['transcript']))[0]:.2%}")
+        print(f"WER of the streamed transcript against the batch one: "
+              f"{wer(normalise(b['transcript']), normalise(st['transcript']))[0]:.2%}")
     print(json.dumps({"audio_s": round(a.duration_s, 2), "batch_s": round(batch_s, 3),
                       "stream_s": round(stream_s, 3), "ratio": round(stream_s / batch_s, 3)}))
     return 0

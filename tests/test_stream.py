@@ -1,0 +1,66 @@
+"""Streaming: transcribed in stretches while it arrives, it must say what the whole-file analysis says."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from mockprep import audio
+from mockprep.analysis import analyze_audio
+from mockprep.stream import StreamSession
+from tests.conftest import FIXTURES, ROOT, analysed, truth
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_analyze import normalise, wer
+
+
+def streamed(fid: str, tmp: Path, piece_s: float = 0.5):
+    a = audio.load(FIXTURES / f"{fid}.flac")
+    s = StreamSession(tmp / f"{fid}.wav")
+    step = int(piece_s * a.sample_rate)
+    for i in range(0, len(a.samples), step):
+        s.feed(a.samples[i: i + step], a.sample_rate)
+    committed_before_stop = s.committed
+    audio_, words, f0, timings = s.finish()
+    return analyze_audio(audio_, None, None, words=words, f0=f0, timings=timings), committed_before_stop, a
+
+
+@pytest.mark.parametrize("fid", ["strong_47s", "fillers_mistake", "rambling_migration"])
+def test_streamed_analysis_matches_the_whole_file(tmp_path: Path, fid: str) -> None:
+    s, committed, a = streamed(fid, tmp_path)
+    b = analysed(fid)
+    ref = normalise(" ".join(x["text"] for x in truth(fid)["sentences"]))
+    assert wer(ref, normalise(s.transcript))[0] <= wer(ref, normalise(b.transcript))[0] + 0.01
+    # Most of the answer was handed to the recogniser before Stop.
+    assert committed / len(a.samples) > 0.7
+    assert abs(s.delivery.wpm - b.delivery.wpm) / b.delivery.wpm < 0.03
+    assert len(s.delivery.pauses) == len(b.delivery.pauses)
+    assert abs(s.delivery.filler_count - b.delivery.filler_count) <= 1
+    assert {k: c.passed for k, c in s.star.checks.items()} == {k: c.passed for k, c in b.star.checks.items()}
+    assert abs(s.star.score - b.star.score) <= 5
+
+
+def test_the_file_on_disk_is_the_audio_and_survives_without_finish(tmp_path: Path) -> None:
+    a = audio.load(FIXTURES / "too_short.flac")
+    s = StreamSession(tmp_path / "answer.wav")
+    s.feed(a.samples[:48000], a.sample_rate)
+    # Nothing closed the file (a crash): it is still a valid WAV with what was said so far.
+    x, sr = sf.read(tmp_path / "answer.wav")
+    assert sr == 16000 and abs(len(x) - 48000) <= 1
+    s.feed(a.samples[48000:], a.sample_rate)
+    got, words, _, _ = s.finish()
+    assert abs(got.duration_s - a.duration_s) < 0.01 and words
+    assert abs(sf.info(str(tmp_path / "answer.wav")).duration - a.duration_s) < 0.01
+
+
+def test_any_rate_and_channels_are_accepted(tmp_path: Path) -> None:
+    import numpy as np
+
+    s = StreamSession(tmp_path / "a.wav")
+    stereo = (np.sin(np.linspace(0, 3000, 48000 * 2)) * 8000).astype(np.int16).reshape(-1, 2)
+    s.feed(stereo, 48000)
+    got, _, _, _ = s.finish()
+    assert got.sample_rate == 16000 and abs(got.duration_s - 1.0) < 0.01
