@@ -381,7 +381,7 @@ def build_app(settings: Settings | None = None):
                 # Our recorder (head script): sent to the server as it is recorded, transcribed while
                 # the candidate speaks. The hidden button brings the feedback once the last piece is in.
                 gr.HTML(RECORDER_HTML)
-                live_token = gr.Textbox(visible=True, elem_classes=["mp-hidden"], show_label=False)
+                live_token = gr.Textbox(visible=True, elem_classes=["mp-hidden"], show_label=False, container=False)
                 finish = gr.Button("finish", elem_id="mp-finish", elem_classes=["mp-hidden"])
                 with gr.Row():
                     again = gr.Button("Try again (same question)", elem_id="mp-again")
@@ -538,7 +538,7 @@ def build_app(settings: Settings | None = None):
 
         finish.click(on_finish, [live_token, soft], [feedback, result_json, recorded, live_token],
                      api_visibility="private", concurrency_id="asr", show_progress="minimal",
-                     js="(t, s) => [window.mpRec.last, s]")
+                     js="(t, s) => [window.mpRec.last, s]").then(None, js="() => { window.mpRec.status(''); }")
         upload.upload(on_answer, [upload, question, limit, soft], [feedback, result_json, recorded],
                       api_name="analyze", concurrency_id="asr", show_progress="minimal")
         think_go.click(None, [think], None, js="(t) => { window.mpClock.think('answer-audio', t); }")

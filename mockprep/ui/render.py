@@ -38,8 +38,10 @@ def _tips(tips: list[dict[str, Any]]) -> str:
     if not tips:
         return '<div class="mp-card"><h3>Fix first</h3><p>Nothing urgent to fix in this answer.</p></div>'
     items = "".join(
-        f'<li class="mp-tip mp-{escape(t["severity"])}"><span class="mp-time">{clock(t["evidence"]["start"])}</span> '
-        f'{escape(t["message"])}</li>' for t in tips)
+        f'<li class="mp-tip mp-{escape(t["severity"])}">'
+        + ("" if clock(t["evidence"]["start"]) in t["message"] else
+           f'<span class="mp-time">{clock(t["evidence"]["start"])}</span> ')
+        + f'{escape(t["message"])}</li>' for t in tips)
     return f'<div class="mp-card"><h3>Fix first</h3><ol class="mp-tips">{items}</ol></div>'
 
 
