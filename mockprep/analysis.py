@@ -126,6 +126,6 @@ def analyze(path: str | Path, question: str | None = None, limit_s: float | None
             settings: Settings = SETTINGS) -> Analysis:
     """Decode, transcribe and analyse an audio file. Raises audio.AudioError for unusable input."""
     t = time.perf_counter()
-    a = audio_mod.load(path, settings.sample_rate)
+    a = audio_mod.load(path, settings.sample_rate, settings.max_upload_mb)
     decode_s = time.perf_counter() - t
     return analyze_audio(a, question, limit_s, settings, timings={"decode_s": decode_s})

@@ -24,8 +24,11 @@ class Audio:
         return len(self.samples) / self.sample_rate
 
 
-def load(path: str | Path, sample_rate: int = SETTINGS.sample_rate) -> Audio:
-    """Decode wav/flac/ogg/mp3/m4a/webm (anything FFmpeg reads) at any rate and channel count."""
+def load(path: str | Path, sample_rate: int = SETTINGS.sample_rate, max_upload_mb: float | None = None) -> Audio:
+    """Decode wav/flac/ogg/mp3/m4a/webm (anything FFmpeg reads) at any rate and channel count.
+
+    `max_upload_mb` is the caller's size cap (their Settings); the global default when not given.
+    """
     p = Path(path)
     if not p.exists():
         raise AudioError(f"There is no file at {p}.")
@@ -34,8 +37,9 @@ def load(path: str | Path, sample_rate: int = SETTINGS.sample_rate) -> Audio:
     size = p.stat().st_size
     if size == 0:
         raise AudioError(f"{p.name} is empty (0 bytes).")
-    if size > SETTINGS.max_upload_mb * 1024 * 1024:
-        raise AudioError(f"{p.name} is larger than {SETTINGS.max_upload_mb:.0f} MB; record a shorter answer.")
+    cap_mb = SETTINGS.max_upload_mb if max_upload_mb is None else max_upload_mb
+    if size > cap_mb * 1024 * 1024:
+        raise AudioError(f"{p.name} is larger than {cap_mb:g} MB; record a shorter answer.")
     samples = _decode(p, sample_rate)
     if samples.size == 0:
         raise AudioError(f"{p.name} contains no audio we can read.")

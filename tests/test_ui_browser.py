@@ -160,9 +160,13 @@ def test_debrief_to_drill_queue_and_practice(app, tmp_path: Path) -> None:
             def put(i: int, text: str) -> None:
                 cells.nth(i).click()
                 page.keyboard.press("Enter")
+                # Type only once the cell's editor has the focus, or the first keys go nowhere.
+                page.wait_for_function("['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName)",
+                                       timeout=10_000)
                 page.keyboard.type(text)
                 page.keyboard.press("Enter")
-                time.sleep(0.3)
+                page.wait_for_function(f"document.querySelector('#mp-d-questions').innerText.includes({text!r})",
+                                       timeout=10_000)
 
             put(0, "Tell me about a project that failed.")
             put(2, "I rambled and never gave the result")
