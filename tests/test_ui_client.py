@@ -117,3 +117,22 @@ def test_recorder_routes_refuse_bad_tokens_and_huge_pieces(app_url) -> None:
     requests.post(f"{url}mockprep/live/{token}/start", timeout=10)
     big = requests.post(f"{url}mockprep/live/{token}/chunk", data=b"\0" * (3 * 1024 * 1024), timeout=30)
     assert big.status_code == 413
+
+
+def test_mock_interview_asks_the_follow_up_for_the_weakest_part(app_url, tmp_path: Path) -> None:
+    """Question, answer, the probe its weakest part calls for, the probe's answer linked to it, and on."""
+    from gradio_client import handle_file
+
+    url, _, demo = app_url
+    c = client(url)
+    first = c.predict(1, api_name="/mock_start")
+    assert "Question 1 of 1" in str(first)
+    question_html, feedback = c.predict(handle_file(str(wav(tmp_path, "no_result_dashboard"))), 120,
+                                        api_name="/mock_answer")  # the interview's state stays on the server
+    assert "What was the outcome, in numbers?" in question_html and "mp-transcript" in feedback
+    done_html, _ = c.predict(handle_file(str(wav(tmp_path, "too_short"))), 120, api_name="/mock_answer")
+    assert "Mock interview done" in done_html
+    attempts = demo.room.store.attempts()
+    probe = next(a for a in attempts if a.question_text == "What was the outcome, in numbers?")
+    main = demo.room.store.get(probe.parent_id)
+    assert main.mock_id == probe.mock_id is not None and main.question_id != probe.question_id
