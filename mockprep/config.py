@@ -38,9 +38,11 @@ class Settings:
     vad_min_silence_ms: int = 300
     vad_pad_ms: int = 150
     max_chunk_s: float = 25.0
-    # Streaming: hand audio to the recogniser at a pause once this much has built up.
-    stream_min_commit_s: float = 6.0
-    stream_commit_pause_s: float = 0.3
+    # Streaming: hand audio to the recogniser at a pause once this much has built up. Longer stretches give
+    # Whisper more context (short ones cost accuracy); a long quiet, as before Stop, commits what is there.
+    stream_min_commit_s: float = 12.0
+    stream_commit_pause_s: float = 0.5
+    stream_trailing_quiet_s: float = 1.0
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0

@@ -93,8 +93,8 @@ class StreamSession:
                 continue
             if b < len(silent) - 1:
                 best = (a + b) // 2  # a pause with speech after it
-            elif (b - a) * s.hop_s >= 2 * s.stream_commit_pause_s:
-                best = a + int(s.stream_commit_pause_s / s.hop_s)  # trailing quiet: perhaps the answer's end
+            elif (b - a) * s.hop_s >= s.stream_trailing_quiet_s:
+                best = a + int(s.stream_commit_pause_s / s.hop_s)  # a long quiet so far: perhaps the answer's end
         return best * hop if best is not None else None
 
     def _quietest_cut(self, region: np.ndarray) -> int:

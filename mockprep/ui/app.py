@@ -6,6 +6,7 @@ Tabs: Practice, Review (history, compare, export, delete), Progress, Drill, Mock
 from __future__ import annotations
 
 import asyncio
+import inspect
 import random
 import re
 import sys
@@ -15,7 +16,7 @@ from html import escape
 from typing import Any
 
 import gradio as gr  # at module level: handlers' gr.Request annotations must resolve here
-from fastapi import HTTPException, Request  # likewise for the recorder routes
+from fastapi import Depends, HTTPException, Request  # likewise for the recorder routes
 
 from mockprep import config
 from mockprep.config import Settings
@@ -773,6 +774,21 @@ MAX_CHUNK_BYTES = 2 * 1024 * 1024  # 64 s of 16 kHz int16: far above the half-se
 
 def add_live_routes(app, room: Room) -> None:
     """The recorder's endpoints: open an attempt, then append audio to it as it is spoken."""
+    async def logged_in(request: Request) -> None:
+        # With --auth Gradio guards only its own routes; these write into the data folder, so they need the
+        # same login (the check gradio.routes' get_current_user makes: the session cookie set at /login).
+        if app.auth is None and getattr(app, "auth_dependency", None) is None:
+            return
+        if getattr(app, "auth_dependency", None) is not None:
+            user = app.auth_dependency(request)
+            user = await user if inspect.isawaitable(user) else user
+        else:
+            cookie = (request.cookies.get(f"access-token-{app.cookie_id}")
+                      or request.cookies.get(f"access-token-unsecure-{app.cookie_id}"))
+            user = app.tokens.get(cookie)
+        if user is None:
+            raise HTTPException(401, "Not authenticated")
+
     def check(token: str) -> str:
         if not TOKEN.match(token):
             raise HTTPException(400, "bad recording token")
@@ -790,8 +806,8 @@ def add_live_routes(app, room: Room) -> None:
             raise HTTPException(404, "no such recording")
         return {"ok": True}
 
-    app.add_api_route("/mockprep/live/{token}/start", start, methods=["POST"])
-    app.add_api_route("/mockprep/live/{token}/chunk", chunk, methods=["POST"])
+    app.add_api_route("/mockprep/live/{token}/start", start, methods=["POST"], dependencies=[Depends(logged_in)])
+    app.add_api_route("/mockprep/live/{token}/chunk", chunk, methods=["POST"], dependencies=[Depends(logged_in)])
 
 
 def launch(demo, **kwargs):
