@@ -840,12 +840,13 @@ def serve(host: str | None = None, port: int | None = None, auth: str | None = N
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     from mockprep.transcribe import warm_up
 
-    # Warm the model while the page loads; the first answer then pays nothing for it.
-    threading.Thread(target=warm_up, args=(settings,), daemon=True).start()
     demo = build_app(settings)
     _, url, _ = launch(demo, server_name=host, server_port=port, auth=credentials, prevent_thread_lock=True,
                        share=False, inbrowser=False, quiet=True, max_file_size=f"{int(settings.max_upload_mb)}mb",
                        footer_links=["settings"])
+    # Warm the model once the page is up (not before: it would slow the start); the first answer, a minute
+    # or two away, then pays nothing for it.
+    threading.Thread(target=warm_up, args=(settings,), daemon=True).start()
     print(f"mockprep is running at {url}  (data: {settings.data_dir}; Ctrl+C to stop)", flush=True)
     if not block:
         return demo
