@@ -311,16 +311,16 @@ def test_kill_9_mid_recording_keeps_the_audio_and_reanalyze_recovers(tmp_path: P
     data = tmp_path / "data"
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    with (tmp_path / "serve.log").open("w") as out:
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "mockprep", "serve", "--port", str(port)], cwd=ROOT,
                                 env=child_env(data), stdout=out, stderr=subprocess.STDOUT)
     try:
         def up() -> bool:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                return requests.get(url, timeout=5).ok
-            except requests.ConnectionError:
-                return False
+            assert proc.poll() is None, log.read_text()
+            # The line serve prints once everything is ready; the page alone answers a moment earlier, before
+            # the recorder routes are added.
+            return "mockprep is running at" in log.read_text()
 
         wait_for(up, 300, "the app to start", every=0.5)
         token = str(uuid.uuid4())
@@ -362,7 +362,10 @@ def test_kill_9_mid_analysis_keeps_the_audio_and_reanalyze_recovers(tmp_path: Pa
     try:
         def row_written() -> bool:
             assert proc.poll() is None, proc.communicate()
-            return (data / "mockprep.db").exists() and bool(db_rows(data))
+            try:
+                return (data / "mockprep.db").exists() and bool(db_rows(data))
+            except sqlite3.OperationalError:  # the file is there but its tables are still being created
+                return False
 
         wait_for(row_written, 300, "the attempt row")
         time.sleep(1.0)  # into the analysis proper (decoding, loading the model, transcribing)
@@ -528,6 +531,24 @@ def test_file_routes_serve_only_the_apps_own_files(capped_app: tuple[str, Path, 
     assert status == 200 and body == small.read_bytes()
 
 
+def test_page_loads_nothing_from_another_host(capped_app: tuple[str, Path, Any]) -> None:
+    """The browser side of "no network": no script, stylesheet or web font from elsewhere (Google Fonts is
+    Gradio's default when a font is not bundled). Metadata such as og:image is never fetched by the page."""
+    import re
+
+    import requests
+
+    url, _, _ = capped_app
+    page = requests.get(url, timeout=30).text
+    remote = re.compile(r"^(?:https?:)?//", re.I)
+    refs = re.findall(r"<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*[\"']([^\"']+)", page, re.I)
+    assert refs and not [r for r in refs if remote.match(r)], refs
+    config = requests.get(f"{url}config", timeout=30).json()
+    assert not [s for s in config.get("stylesheets") or [] if remote.match(str(s))]
+    for css in (requests.get(f"{url}theme.css", timeout=30).text, config.get("css") or ""):
+        assert not re.search(r"(?:url\(|@import)\s*[\"']?(?:https?:)?//", css, re.I)
+
+
 def hostile_analysis() -> dict[str, Any]:
     """An analysis dict as Analysis.to_dict() makes it, with markup in every place text can come from."""
     s, i = PAYLOADS
@@ -624,8 +645,16 @@ def test_serving_beyond_localhost_needs_auth(capsys: pytest.CaptureFixture[str],
         assert requests.get(f"{base}/config", timeout=30).status_code in {401, 403}  # nothing without the login
         s = requests.Session()
         assert s.post(f"{base}/login", data={"username": "u", "password": "wrong"}, timeout=30).status_code >= 400
+        # Our recorder routes sit beside Gradio's: they must not be a way round the login into the data folder.
+        token = str(uuid.uuid4())
+        assert requests.post(f"{base}/mockprep/live/{token}/start", timeout=30).status_code == 401
+        assert requests.post(f"{base}/mockprep/live/{token}/chunk", data=b"\0" * 3200, timeout=30).status_code == 401
+        assert not list((tmp_path / "data" / "recordings").glob("*.wav")) and not demo.room.store.attempts()
         assert s.post(f"{base}/login", data={"username": "u", "password": "p"}, timeout=30).ok
         assert s.get(f"{base}/config", timeout=30).ok
+        assert s.post(f"{base}/mockprep/live/{token}/start", timeout=30).ok  # logged in, the page records
+        assert s.post(f"{base}/mockprep/live/{token}/chunk", data=b"\0" * 3200, timeout=30).ok
+        demo.room.drop_live(token)
     finally:
         demo.close()
 
