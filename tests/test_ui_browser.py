@@ -51,6 +51,13 @@ def mic_wav(tmp: Path, fid: str, lead_s: float = 1.0) -> Path:
     return p
 
 
+def silent_mic(tmp: Path) -> Path:
+    """A second of silence for the fake microphone, for tests that do not record."""
+    p = tmp / "silence.wav"
+    sf.write(p, np.zeros(16000, np.float32), 16000, subtype="PCM_16")
+    return p
+
+
 def open_page(pw, url: str, wav: Path):
     browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
         "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -130,10 +137,8 @@ def test_uploaded_file_is_analysed(app, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     url, _ = app
-    silence = tmp_path / "silence.wav"
-    sf.write(silence, np.zeros(16000, np.float32), 16000, subtype="PCM_16")
     with sync_playwright() as pw:
-        browser, page = open_page(pw, url, silence)
+        browser, page = open_page(pw, url, silent_mic(tmp_path))
         try:
             page.get_by_text("Or upload a recording").click()
             page.set_input_files("#answer-upload input[type=file]", str(FIXTURES / "vague_result.flac"))
@@ -148,10 +153,8 @@ def test_debrief_to_drill_queue_and_practice(app, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     url, _ = app
-    silence = tmp_path / "silence.wav"
-    sf.write(silence, np.zeros(16000, np.float32), 16000, subtype="PCM_16")
     with sync_playwright() as pw:
-        browser, page = open_page(pw, url, silence)
+        browser, page = open_page(pw, url, silent_mic(tmp_path))
         try:
             page.get_by_role("tab", name="After an interview").click()
             page.fill("#mp-d-company textarea, #mp-d-company input", "Acme <script>alert(1)</script>")
