@@ -846,7 +846,10 @@ def serve(host: str | None = None, port: int | None = None, auth: str | None = N
                        footer_links=["settings"])
     # Warm the model once the page is up (not before: it would slow the start); the first answer, a minute
     # or two away, then pays nothing for it.
-    threading.Thread(target=warm_up, args=(settings,), daemon=True).start()
+    # A moment's delay lets the first page load without librosa's import holding the interpreter.
+    warm = threading.Timer(2.0, warm_up, args=(settings,))
+    warm.daemon = True
+    warm.start()
     print(f"mockprep is running at {url}  (data: {settings.data_dir}; Ctrl+C to stop)", flush=True)
     if not block:
         return demo
