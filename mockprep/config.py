@@ -43,6 +43,10 @@ class Settings:
     stream_min_commit_s: float = 12.0
     stream_commit_pause_s: float = 0.5
     stream_trailing_quiet_s: float = 1.0
+    # Between commits, an idle worker also transcribes the uncommitted audio up to its latest pause of this
+    # length, as a guess. At Stop the guess is kept and only the words after it are left to transcribe.
+    stream_guess_pause_s: float = 0.3
+    stream_guess_min_s: float = 1.0
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0

@@ -2,17 +2,22 @@
 
 Audio arrives in pieces (browser stream, terminal recorder). Each piece is appended to the attempt's WAV
 at once (the stdlib wave writer patches the header on every write, so a closed tab or a crash keeps all
-that was said), and a worker thread transcribes the audio in stretches committed at pauses, or every
-~25 s at the quietest point. At Stop only the last stretch is left to transcribe.
+that was said), and a worker thread transcribes the audio in stretches committed at pauses (at least
+stream_min_commit_s long, so Whisper has context), or every ~25 s at the quietest point.
+
+Between commits the worker, when idle, also transcribes the uncommitted audio up to its latest pause: a
+guess, replaced by a longer one at the next pause. At Stop the guess is kept and only the audio after it,
+usually a few words or nothing, is transcribed. Stretches and guesses start at the same points, so a guess
+reads exactly what a commit would.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 import wave
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,32 +28,69 @@ from mockprep.config import SETTINGS, Settings
 from mockprep.transcribe import Word, transcribe
 
 
-@dataclass
-class StreamSession:
-    path: Path | None  # None when the caller writes the audio itself (the terminal recorder does)
-    settings: Settings = SETTINGS
-    samples: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
-    committed: int = 0  # audio before this sample index has been handed to the worker
-    words: list[Word] = field(default_factory=list)
-    f0_parts: list[np.ndarray] = field(default_factory=list)
+@dataclass(frozen=True)
+class Guess:
+    start: int  # sample index: the committed point when it was made
+    end: int  # inside a pause
+    words: list[Word]
+    f0: np.ndarray
 
-    def __post_init__(self) -> None:
-        self.sr = self.settings.sample_rate
+
+class StreamSession:
+    def __init__(self, path: Path | None, settings: Settings = SETTINGS) -> None:
+        """path=None when the caller writes the audio itself (the terminal recorder does)."""
+        self.path = path
+        self.settings = settings
+        self.sr = settings.sample_rate
+        self._hop = int(settings.hop_s * self.sr)
+        self._buf = np.zeros(60 * self.sr, np.float32)  # grown by doubling: appending stays cheap
+        self._n = 0
+        self.committed = 0  # audio before this sample index has been handed to the worker
+        self.words: list[Word] = []
+        self.f0_parts: list[np.ndarray] = []
+        self.guess: Guess | None = None
+        self.timings: dict[str, float] = {}
         self._wav = None
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._wav = wave.open(str(self.path), "wb")  # noqa: SIM115 - closed in finish()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._wav = wave.open(str(path), "wb")  # noqa: SIM115 - closed in finish()
             self._wav.setnchannels(1)
             self._wav.setsampwidth(2)
             self._wav.setframerate(self.sr)
-        self._jobs: queue.Queue[tuple[int, int] | None] = queue.Queue()
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._jobs: deque[tuple[int, int]] = deque()
+        self._want_guess: tuple[int, int] | None = None
+        self._busy: str | None = None  # 'commit' or 'guess' while the worker reads
+        self._stopping = False
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._work, daemon=True)
         self._worker.start()
         self.closed = False
 
     # ------------------------------------------------------------ input
+
+    @property
+    def samples(self) -> np.ndarray:
+        return self._buf[: self._n]
+
+    @property
+    def duration_s(self) -> float:
+        return self._n / self.sr
+
+    @property
+    def pending_s(self) -> float:
+        return (self._n - self.committed) / self.sr
+
+    @property
+    def backlog(self) -> int:
+        """Committed stretches not transcribed yet (the one being transcribed included)."""
+        with self._cond:
+            return len(self._jobs) + (self._busy == "commit")
+
+    def settle(self, timeout: float = 60.0) -> None:
+        """Wait until the worker has nothing left to do (benchmarks and tests: a worker that keeps up)."""
+        with self._cond:
+            self._cond.wait_for(lambda: not (self._jobs or self._busy or self._want_guess), timeout)
 
     def feed(self, chunk: np.ndarray, sample_rate: int) -> None:
         """Append a piece of audio (any rate, int or float, mono or stereo)."""
@@ -57,101 +99,178 @@ class StreamSession:
         x = audio_mod.from_array(chunk, sample_rate, self.sr).samples
         if self._wav is not None:
             self._wav.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
-        with self._lock:
-            self.samples = np.concatenate([self.samples, x])
-        self._maybe_commit()
+        if self._n + len(x) > len(self._buf):
+            grown = np.zeros(max(2 * len(self._buf), self._n + len(x)), np.float32)
+            grown[: self._n] = self._buf[: self._n]
+            self._buf = grown  # the worker may still read the old buffer: it is left as it was
+        self._buf[self._n: self._n + len(x)] = x
+        self._n += len(x)
+        if not self._maybe_commit():
+            self._maybe_guess()
 
-    @property
-    def duration_s(self) -> float:
-        return len(self.samples) / self.sr
-
-    @property
-    def pending_s(self) -> float:
-        return (len(self.samples) - self.committed) / self.sr
-
-    def _maybe_commit(self) -> None:
+    def _maybe_commit(self) -> bool:
         s = self.settings
         region = self.samples[self.committed:]
         if len(region) < s.stream_min_commit_s * self.sr:
-            return
-        cut = self._pause_cut(region)
+            return False
+        cut = self._pause_cut(self._silent(region), s.stream_min_commit_s, s.stream_commit_pause_s,
+                              s.stream_trailing_quiet_s)
         if cut is None and len(region) >= s.max_chunk_s * self.sr:
             cut = self._quietest_cut(region)
-        if cut is not None:
-            self._commit(self.committed + cut)
+        if cut is None:
+            return False
+        self._commit(self.committed + cut)
+        return True
 
-    def _pause_cut(self, region: np.ndarray) -> int | None:
-        """The middle of the last clear pause after the minimum stretch, or None."""
+    def _maybe_guess(self) -> None:
+        """Ask for a guess up to the latest pause, if speech came since the last guess."""
         s = self.settings
-        db = delivery.frame_db(region, s)
-        silent = delivery.silence_mask(db, s) if np.ptp(db) > 6 else np.ones_like(db, bool)
-        hop = int(s.hop_s * self.sr)
-        min_frames = int(s.stream_min_commit_s / s.hop_s)
+        region = self.samples[self.committed:]
+        if len(region) < s.stream_guess_min_s * self.sr:
+            return
+        silent = self._silent(region)
+        cut = self._pause_cut(silent, s.stream_guess_min_s, s.stream_guess_pause_s, s.stream_guess_pause_s)
+        if cut is None:
+            return
+        with self._cond:
+            known = [g for g in (self._want_guess, self.guess and (self.guess.start, self.guess.end)) if g]
+            since = max((b for a, b in known if a == self.committed), default=self.committed) - self.committed
+            heard_s = int((~silent[since // self._hop: cut // self._hop]).sum()) * s.hop_s
+            if cut <= since or heard_s < 0.1:  # no new words since the last guess
+                return
+            self._want_guess = (self.committed, self.committed + cut)
+            self._cond.notify_all()
+
+    def _silent(self, region: np.ndarray) -> np.ndarray:
+        db = delivery.frame_db(region, self.settings)
+        return delivery.silence_mask(db, self.settings) if np.ptp(db) > 6 else np.ones_like(db, bool)
+
+    def _pause_cut(self, silent: np.ndarray, min_s: float, pause_s: float, trailing_s: float) -> int | None:
+        """The middle of the last pause of pause_s after min_s of audio (or of a trailing quiet), or None."""
+        s = self.settings
+        min_frames = int(min_s / s.hop_s)
         best = None
         for a, b in delivery._runs(silent):
-            if a < min_frames or (b - a) * s.hop_s < s.stream_commit_pause_s:
+            if a < min_frames or (b - a) * s.hop_s < pause_s:
                 continue
             if b < len(silent) - 1:
                 best = (a + b) // 2  # a pause with speech after it
-            elif (b - a) * s.hop_s >= s.stream_trailing_quiet_s:
-                best = a + int(s.stream_commit_pause_s / s.hop_s)  # a long quiet so far: perhaps the answer's end
-        return best * hop if best is not None else None
+            elif (b - a) * s.hop_s >= trailing_s:
+                best = a + int(pause_s / s.hop_s)  # quiet so far: perhaps the answer's end
+        return best * self._hop if best is not None else None
 
     def _quietest_cut(self, region: np.ndarray) -> int:
         """No pause for too long: cut at the quietest 10 ms in the last five seconds."""
         s = self.settings
         db = delivery.frame_db(region, s)
         lo = max(0, len(db) - int(5 / s.hop_s))
-        return int((lo + int(np.argmin(db[lo:]))) * s.hop_s * self.sr)
+        return (lo + int(np.argmin(db[lo:]))) * self._hop
 
     def _commit(self, end: int) -> None:
         if end > self.committed:
-            self._jobs.put((self.committed, end))
-            self.committed = end
+            with self._cond:
+                self._jobs.append((self.committed, end))
+                self.committed = end
+                self._want_guess = None  # it started before the new committed point
+                self._cond.notify_all()
 
     # ------------------------------------------------------------ worker
 
+    def _read(self, a: int, b: int) -> tuple[list[Word], np.ndarray]:
+        piece = self.samples[a:b]
+        words = transcribe(piece, self.settings, offset_s=a / self.sr)
+        f0 = delivery.pitch_track(piece, self.settings)
+        return words, f0[: (b - a) // self._hop]
+
+    def _reuse(self, a: int, b: int) -> list[Word] | None:
+        """The guess's words for the stretch [a, b) when it read the same audio up to the same pause."""
+        g = self.guess
+        if g is None or g.start != a or abs(g.end - b) > 0.3 * self.sr or any(w.end > b / self.sr for w in g.words):
+            return None
+        return g.words
+
     def _work(self) -> None:
         while True:
-            job = self._jobs.get()
-            if job is None:
-                self._jobs.task_done()
-                return
-            a, b = job
+            with self._cond:
+                while not self._jobs and self._want_guess is None and not self._stopping:
+                    self._cond.wait()
+                if self._jobs:
+                    (a, b), is_guess = self._jobs.popleft(), False
+                elif self._want_guess is not None and not self._stopping:
+                    (a, b), is_guess = self._want_guess, True
+                    self._want_guess = None
+                else:
+                    return
+                self._busy = "guess" if is_guess else "commit"
             try:
-                piece = self.samples[a:b]
-                words = transcribe(piece, self.settings, offset_s=a / self.sr)
-                f0 = delivery.pitch_track(piece, self.settings)
-                with self._lock:
-                    self.words.extend(words)
-                    self.f0_parts.append(f0[: (b - a) // int(self.settings.hop_s * self.sr)])
-            except BaseException as e:  # reported at finish(); the audio is safe on disk either way
-                self._error = e
+                if is_guess:
+                    words, f0 = self._read(a, b)
+                    self.guess = Guess(a, b, words, f0)
+                else:
+                    reused = self._reuse(a, b)
+                    if reused is not None:
+                        f0 = delivery.pitch_track(self.samples[a:b], self.settings)[: (b - a) // self._hop]
+                        words = reused
+                    else:
+                        words, f0 = self._read(a, b)
+                    with self._cond:
+                        self.words.extend(words)
+                        self.f0_parts.append(f0)
+            except Exception as e:  # a failed guess is only redone at Stop; a failed stretch is reported there
+                if not is_guess:
+                    self._error = e
             finally:
-                self._jobs.task_done()
+                with self._cond:
+                    self._busy = None
+                    self._cond.notify_all()
 
     # ------------------------------------------------------------ stop
 
     def finish(self) -> tuple[audio_mod.Audio, list[Word], np.ndarray, dict[str, float]]:
-        """Commit the last stretch, wait for the worker, close the file; returns audio, words, pitch, timings."""
+        """Wait for the worker, keep the guess, transcribe what follows it, close the file.
+
+        Returns the audio, the words, the pitch track and timings (transcribe_s: Stop -> all words).
+        """
         t = time.perf_counter()
         if not self.closed:
-            self._commit(len(self.samples))
-            self._jobs.put(None)
-            self._jobs.join()
+            with self._cond:
+                self._stopping = True
+                self._want_guess = None
+                self._cond.notify_all()
+                while self._jobs or self._busy:
+                    self._cond.wait()
+            self._worker.join()
+            waited = time.perf_counter() - t
+            a, end = self.committed, self._n
+            g = self.guess
+            if g is not None and g.start == a and g.end <= end:
+                self.words.extend(g.words)
+                self.f0_parts.append(g.f0)
+                a = g.end
+            if end > a:
+                words, f0 = self._read(a, end)
+                self.words.extend(words)
+                self.f0_parts.append(f0)
+            self.committed = end
             if self._wav is not None:
                 self._wav.close()
             self.closed = True
+            self.timings = {"wait_s": waited, "tail_audio_s": (end - a) / self.sr,
+                            "transcribe_s": time.perf_counter() - t}
         if self._error is not None:
             raise self._error
         f0 = np.concatenate(self.f0_parts) if self.f0_parts else np.zeros(0)
-        audio = audio_mod.Audio(self.samples.astype(np.float32), self.sr)
-        return audio, sorted(self.words, key=lambda w: w.start), f0, {"transcribe_s": time.perf_counter() - t}
+        audio = audio_mod.Audio(self.samples.copy(), self.sr)
+        return audio, sorted(self.words, key=lambda w: w.start), f0, dict(self.timings)
 
     def abandon(self) -> None:
         """Stop the worker and close the file without analysing (tab closed); the audio stays on disk."""
         if not self.closed:
-            self._jobs.put(None)
+            with self._cond:
+                self._stopping = True
+                self._jobs.clear()
+                self._want_guess = None
+                self._cond.notify_all()
             if self._wav is not None:
                 self._wav.close()
             self.closed = True

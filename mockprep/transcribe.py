@@ -92,7 +92,8 @@ def speech_chunks(samples: np.ndarray, settings: Settings = SETTINGS) -> list[tu
     return [(a, b) for a, b in chunks]
 
 
-def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, temperature: float | tuple[float, ...]):
+def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, temperature: float | tuple[float, ...],
+            level: Loudness | None = None):
     segments, _ = get_model(settings).transcribe(
         samples,
         language="en",
@@ -103,9 +104,10 @@ def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, tempera
         vad_filter=False,
         hotwords=prompt or None,
     )
+    level = level or Loudness.of(samples, settings)
     out = []
     previous_text = None
-    for seg in segments:  # the generator runs the model
+    for seg in segments:  # the generator runs the model, one 30 s window at a time
         if seg.no_speech_prob > settings.no_speech_prob_max and seg.avg_logprob < settings.avg_logprob_min:
             continue
         text = seg.text.strip()
@@ -113,6 +115,10 @@ def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, tempera
             continue
         previous_text = text
         out += [w for w in seg.words or [] if w.word.strip()]
+        # Whisper often closes a window a few tenths before the end of the audio, and faster-whisper then
+        # encodes a whole new 30 s window for that sliver (~0.35 s here, and it invents "Yeah." in it).
+        if level.quiet_after(seg.end):
+            break
     return out
 
 
@@ -140,16 +146,16 @@ def transcribe_chunk(samples: np.ndarray, settings: Settings = SETTINGS, offset_
     broken the stretch is decoded again without it, with temperature fallback.
     """
     duration = len(samples) / settings.sample_rate
-    raw = _decode(samples, settings, settings.filler_prompt, 0.0)
+    level = Loudness.of(samples, settings)
+    raw = _decode(samples, settings, settings.filler_prompt, 0.0, level)
     if looks_broken(raw, duration):
-        retry = _decode(samples, settings, None, (0.0, 0.2, 0.4, 0.6))
+        retry = _decode(samples, settings, None, (0.0, 0.2, 0.4, 0.6), level)
         if not looks_broken(retry, duration) or len(retry) < len(raw):
             raw = retry
-    heard = _audible(samples, settings)
     raw = _drop_sign_off(raw)
     return merge_number_pieces([
         Word(w.word.strip(), round(float(w.start) + offset_s, 3), round(float(w.end) + offset_s, 3),
-             round(float(w.probability), 3)) for w in raw if heard(w.start, w.end)])
+             round(float(w.probability), 3)) for w in raw if level.heard(w.start, w.end)])
 
 
 def merge_number_pieces(words: list[Word]) -> list[Word]:
@@ -180,22 +186,37 @@ def _drop_sign_off(words: list) -> list:
     return words
 
 
-def _audible(samples: np.ndarray, settings: Settings):
-    """A test for 'is there sound under this word?': Whisper writes "Thank you." over trailing silence."""
-    hop = int(0.02 * settings.sample_rate)
-    n = len(samples) // hop
-    if n == 0:
-        return lambda start, end: True
-    rms = np.sqrt(np.mean(np.square(samples[: n * hop].reshape(n, hop), dtype=np.float64), axis=1))
-    db = 20 * np.log10(np.maximum(rms, 1e-6))
-    floor = max(float(np.percentile(db, 95)) - settings.hallucination_below_peak_db, -70.0)
+@dataclass(frozen=True)
+class Loudness:
+    """Loudness of a stretch in 20 ms frames against a floor below its own peaks: is there sound here?
 
-    def heard(start: float, end: float) -> bool:
-        a = max(0, int((start - 0.1) / 0.02))
-        b = min(n, int((end + 0.1) / 0.02) + 1)
-        return b <= a or float(db[a:b].max()) >= floor
+    Whisper writes "Thank you." over trailing silence; a word with nothing audible under it is invented.
+    """
 
-    return heard
+    db: np.ndarray
+    floor: float
+    frame_s: float = 0.02
+
+    @classmethod
+    def of(cls, samples: np.ndarray, settings: Settings = SETTINGS) -> Loudness:
+        hop = int(cls.frame_s * settings.sample_rate)
+        n = len(samples) // hop
+        if n == 0:
+            return cls(np.zeros(0), 0.0)
+        rms = np.sqrt(np.mean(np.square(samples[: n * hop].reshape(n, hop), dtype=np.float64), axis=1))
+        db = 20 * np.log10(np.maximum(rms, 1e-6))
+        return cls(db, max(float(np.percentile(db, 95)) - settings.hallucination_below_peak_db, -70.0))
+
+    def heard(self, start: float, end: float) -> bool:
+        """Sound within 0.1 s of [start, end]; True when there is nothing to judge."""
+        a = max(0, int((start - 0.1) / self.frame_s))
+        b = min(len(self.db), int((end + 0.1) / self.frame_s) + 1)
+        return b <= a or float(self.db[a:b].max()) >= self.floor
+
+    def quiet_after(self, t: float) -> bool:
+        """No word can be left after t: under 0.3 s remain, or nothing audible from 0.1 s after t on."""
+        a = int((t + 0.1) / self.frame_s)
+        return (len(self.db) - a) * self.frame_s < 0.2 or float(self.db[a:].max()) < self.floor
 
 
 def transcribe(samples: np.ndarray, settings: Settings = SETTINGS, offset_s: float = 0.0) -> list[Word]:

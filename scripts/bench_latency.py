@@ -52,10 +52,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         s = StreamSession(Path(tmp) / "answer.wav", SETTINGS)
         for i in range(0, len(a.samples), step):
+            if i:  # the piece before arrived chunk seconds ago; Stop comes with the last piece, no later
+                time.sleep(args.chunk / args.speed)
+                while s.backlog > 1:  # real time would have let the worker keep up
+                    time.sleep(0.01)
             s.feed(a.samples[i: i + step], a.sample_rate)
-            time.sleep(args.chunk / args.speed)
-            while s._jobs.unfinished_tasks > 1:  # real time would have let the worker keep up
-                time.sleep(0.01)
         t = time.perf_counter()
         audio, words, f0, timings = s.finish()
         streamed = analyze_audio(audio, None, None, SETTINGS, words=words, f0=f0, timings=timings)
@@ -65,7 +66,9 @@ def main() -> int:
     if not args.json:
         from bench_analyze import load_truth, normalise, wer
 
-        print(f"audio {a.duration_s:.1f} s; batch {batch_s:.2f} s; stream {stream_s:.2f} s")
+        print(f"audio {a.duration_s:.1f} s; batch {batch_s:.2f} s; stream {stream_s:.2f} s "
+              f"(waited {timings['wait_s']:.2f} s for the worker, then {timings['tail_audio_s']:.1f} s of audio "
+              f"left to transcribe, all words at {timings['transcribe_s']:.2f} s)")
         print(f"words batch {len(batch.words)} stream {len(streamed.words)}; score batch {b['star']['score']} "
               f"stream {st['star']['score']}; wpm {b['delivery']['wpm']} / {st['delivery']['wpm']}; "
               f"pauses {len(b['delivery']['pauses'])} / {len(st['delivery']['pauses'])}")

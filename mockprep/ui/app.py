@@ -392,6 +392,7 @@ def build_app(settings: Settings | None = None):
                     upload = gr.Audio(sources=["upload"], type="filepath", label="Recording",
                                       elem_id="answer-upload")
                 result_json = gr.JSON(visible=False)
+                recorded_path = gr.State(None)
 
             # ---------------------------------------------------------------- review
             with gr.Tab("Review", id="review") as review_tab:
@@ -537,9 +538,12 @@ def build_app(settings: Settings | None = None):
             out = room.stop_live(str(token or ""), bool(is_soft))
             return *out, ""
 
-        finish.click(on_finish, [live_token, soft], [feedback, result_json, recorded, live_token],
+        # The feedback first; the player (which loads and draws the whole recording) a moment later.
+        finish.click(on_finish, [live_token, soft], [feedback, result_json, recorded_path, live_token],
                      api_visibility="private", concurrency_id="asr", show_progress="minimal",
-                     js="(t, s) => [window.mpRec.last, s]").then(None, js="() => { window.mpRec.status(''); }")
+                     js="(t, s) => [window.mpRec.last, s]").then(
+            lambda p: p, recorded_path, recorded, api_visibility="private", queue=False,
+            js="(p) => { window.mpRec.status(''); return p; }")
         upload.upload(on_answer, [upload, question, limit, soft], [feedback, result_json, recorded],
                       api_name="analyze", concurrency_id="asr", show_progress="minimal")
         think_go.click(None, [think], None, js="(t) => { window.mpClock.think('answer-audio', t); }")

@@ -1,0 +1,81 @@
+"""Speech to words: the bundled model, offline, on real audio; and the small guards around it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mockprep import audio, transcribe
+from mockprep.transcribe import Loudness, Word, looks_broken, merge_number_pieces
+from tests.conftest import FIXTURES
+
+
+def _tone(seconds: float, amp: float = 0.3) -> np.ndarray:
+    t = np.arange(int(seconds * 16000)) / 16000
+    return (amp * np.sin(2 * np.pi * 200 * t)).astype(np.float32)
+
+
+def test_loudness_tells_sound_from_silence() -> None:
+    x = np.concatenate([_tone(1.0), np.zeros(16000, np.float32)])
+    level = Loudness.of(x)
+    assert level.heard(0.2, 0.5)
+    assert not level.heard(1.3, 1.8)
+    assert level.quiet_after(1.0) and not level.quiet_after(0.5)
+    assert level.quiet_after(2.5)  # past the end: nothing can be left
+
+
+def test_a_window_ending_near_the_end_of_a_stretch_is_not_decoded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """faster-whisper opens a fresh 30 s window for the sliver after the last timestamp; we stop before it."""
+    from faster_whisper.transcribe import WhisperModel
+
+    a = audio.load(FIXTURES / "strong_47s.flac")
+    windows = []
+    original = WhisperModel.encode
+    monkeypatch.setattr(WhisperModel, "encode", lambda self, f: windows.append(1) or original(self, f))
+    chunks = transcribe.speech_chunks(a.samples)
+    words = transcribe.transcribe(a.samples)
+    assert len(windows) == len(chunks)  # one 30 s window per stretch of at most 25 s
+    assert words[-1].end > a.duration_s - 2.0  # and nothing at the end was lost
+    text = " ".join(w.norm for w in words)
+    assert "payroll" in text and "yeah" not in text.split()[-3:]
+
+
+def test_bundled_model_is_used_offline() -> None:
+    path = transcribe.resolve_model_path(transcribe.BUNDLED)
+    assert (transcribe.Path(path) / "model.bin").exists()
+
+
+def test_short_or_silent_input_gives_no_words() -> None:
+    assert transcribe.transcribe(np.zeros(800, np.float32)) == []
+    assert transcribe.transcribe(np.zeros(16000 * 3, np.float32)) == []
+
+
+def test_number_pieces_are_one_word() -> None:
+    ws = [Word("saved", 0, 0.3, 0.9), Word("2", 0.3, 0.5, 0.9), Word(",300", 0.5, 0.8, 0.8),
+          Word("hours,", 0.8, 1.1, 0.9), Word("10", 1.2, 1.4, 0.9), Word("%", 1.4, 1.5, 0.7)]
+    assert [w.text for w in merge_number_pieces(ws)] == ["saved", "2,300", "hours,", "10%"]
+    assert merge_number_pieces(ws)[1].probability == 0.8
+
+
+class _W:
+    def __init__(self, word: str, start: float, end: float) -> None:
+        self.word, self.start, self.end = word, start, end
+
+
+def test_broken_output_is_recognised() -> None:
+    said = ["we", "did", "it"] * 4
+    loop = [_W(w, i * 0.3, i * 0.3 + 0.2) for i, w in enumerate(said)]
+    assert looks_broken(loop, 20.0)  # a phrase on repeat
+    dropped = [_W("hello", 0.0, 0.5), _W("there", 0.5, 1.0)]
+    assert looks_broken(dropped, 20.0)  # 19 s of the stretch left untranscribed
+    fine = [_W(f"w{i}", i * 0.4, i * 0.4 + 0.3) for i in range(40)]
+    assert not looks_broken(fine, 16.5)
+
+
+def test_sign_off_invented_after_the_last_word_is_dropped() -> None:
+    ws = [_W("It", 0, 0.2), _W("worked.", 0.2, 0.6), _W("Thank", 1.0, 1.2), _W("you.", 1.2, 1.4)]
+    for w, p in zip(ws, (0.9, 0.9, 0.3, 0.2), strict=True):
+        w.probability = p
+    assert [w.word for w in transcribe._drop_sign_off(ws)] == ["It", "worked."]
+    ws[2].probability = ws[3].probability = 0.9  # said clearly: it stays
+    assert len(transcribe._drop_sign_off(ws)) == 4
