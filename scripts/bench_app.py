@@ -1,11 +1,14 @@
-"""App start to a usable page, and the app's peak memory while it takes a 2-minute answer.
+"""App start to a usable page, Stop to feedback in the browser, and the app's peak memory during an answer.
 
-    python scripts/bench_app.py [--audio FILE] [--speed 1] [--json]
+    python scripts/bench_app.py [--audio FILE] [--browser | --speed 1] [--json]
 
-Starts `mockprep serve` in a subprocess on a free port with a fresh data folder, times until the page and
-the recorder routes answer, then sends FILE through the recorder routes in half-second pieces (at
---speed times real time, as the page would), stops, and reads the server's peak resident memory
-(VmHWM from /proc). The last line is one JSON object.
+Starts `mockprep serve` in a subprocess on a free port with a fresh data folder and times until the page,
+its config and the recorder routes answer. Then one answer, FILE:
+  --browser  headless Chromium opens the page with FILE as its (fake) microphone, presses Record, waits
+             while FILE plays, presses Stop as the audio ends, and times Stop -> feedback on the page;
+  otherwise  FILE is POSTed to the recorder routes in half-second pieces (at --speed times real time),
+             as the page would send it; no Stop.
+Finally it reads the server's peak resident memory (VmHWM from /proc). The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,6 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,10 +45,61 @@ def vm(pid: int, key: str) -> float:
     return 0.0
 
 
+def wait_usable(url: str) -> None:
+    """The page, its config, and the recorder's routes (405 to a GET once they exist)."""
+    while True:
+        try:
+            if requests.get(url, timeout=1).ok and requests.get(url + "config", timeout=1).ok and \
+                    requests.get(url + "mockprep/live/x/start", timeout=1).status_code == 405:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.05)
+
+
+def post_pieces(url: str, x: np.ndarray, speed: float) -> None:
+    token = str(uuid.uuid4())
+    requests.post(f"{url}mockprep/live/{token}/start?limit=1200", timeout=30).raise_for_status()
+    for i in range(0, len(x), 8000):
+        requests.post(f"{url}mockprep/live/{token}/chunk", data=x[i: i + 8000].tobytes(), timeout=30)
+        time.sleep(0.5 / speed)
+
+
+def answer_in_browser(url: str, x: np.ndarray, tmp: Path) -> float:
+    """Record FILE through Chromium's fake microphone; seconds from pressing Stop to the feedback."""
+    import soundfile as sf
+    from playwright.sync_api import sync_playwright
+
+    wav = tmp / "mic.wav"
+    sf.write(wav, x, 16000, subtype="PCM_16")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=[
+            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop", "--disable-background-networking"])
+        try:
+            page = browser.new_context(permissions=["microphone"]).new_page()
+            page.goto(url)
+            page.wait_for_selector("#answer-audio .record-button", timeout=60_000)
+            page.fill("#mp-limit input", "1200")  # the answer decides when to stop, not the clock
+            page.click("#answer-audio .record-button")
+            # The fake device starts playing when the page opens the microphone: wait for the first piece.
+            page.wait_for_function("document.querySelector('#answer-audio .mp-rec-status')?.innerText"
+                                   ".startsWith('Recording')", timeout=30_000)
+            time.sleep(len(x) / 16000)
+            page.click("#answer-audio .stop-button")
+            stop = time.perf_counter()
+            page.wait_for_selector("#mp-transcript", timeout=120_000)
+            return time.perf_counter() - stop
+        finally:
+            browser.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--audio", default=str(ROOT / "tests/fixtures/audio/long_128s.flac"))
-    ap.add_argument("--speed", type=float, default=1.0)
+    ap.add_argument("--browser", action="store_true", help="answer through the page in headless Chromium")
+    ap.add_argument("--speed", type=float, default=1.0, help="without --browser: how fast to send the pieces")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -52,38 +108,30 @@ def main() -> int:
     x = (audio.load(args.audio).samples * 32767).astype("<i2")
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
+    result: dict[str, float | None] = {}
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "MOCKPREP_DATA_DIR": data}
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "mockprep", "serve", "--port", str(port)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            while True:
-                try:
-                    # The page, its config, and the recorder's routes (405 to a GET once they exist).
-                    if requests.get(url, timeout=1).ok and requests.get(url + "config", timeout=1).ok and \
-                            requests.get(url + "mockprep/live/x/start", timeout=1).status_code == 405:
-                        break
-                except requests.ConnectionError:
-                    pass
-                time.sleep(0.05)
-            start_s = time.perf_counter() - t0
-            idle_mb = vm(proc.pid, "VmRSS")
-            token = str(uuid.uuid4())
-            requests.post(f"{url}mockprep/live/{token}/start?limit=120", timeout=30).raise_for_status()
-            step = 8000
-            for i in range(0, len(x), step):
-                requests.post(f"{url}mockprep/live/{token}/chunk", data=x[i: i + step].tobytes(), timeout=30)
-                time.sleep(0.5 / args.speed)
-            peak_mb = vm(proc.pid, "VmHWM")
+            wait_usable(url)
+            result["start_to_page_s"] = round(time.perf_counter() - t0, 2)
+            time.sleep(8)  # the model and librosa warm up in the background after the page is up
+            result["idle_rss_mb"] = round(vm(proc.pid, "VmRSS"))
+            if args.browser:
+                result["stop_to_feedback_s"] = round(answer_in_browser(url, x, Path(data)), 2)
+            else:
+                post_pieces(url, x, args.speed)
+            result["peak_rss_mb"] = round(vm(proc.pid, "VmHWM"))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    result = {"start_to_page_s": round(start_s, 2), "idle_rss_mb": round(idle_mb), "peak_rss_mb": round(peak_mb),
-              "audio_s": round(len(x) / 16000, 1)}
+    result["audio_s"] = round(len(x) / 16000, 1)
     if not args.json:
-        print(f"start to a usable page {start_s:.2f} s; memory idle {idle_mb:.0f} MiB, peak while answering "
-              f"{peak_mb:.0f} MiB")
+        print(f"start to a usable page {result['start_to_page_s']:.2f} s; memory idle {result['idle_rss_mb']:.0f} "
+              f"MiB, peak during the answer {result['peak_rss_mb']:.0f} MiB"
+              + (f"; Stop -> feedback {result['stop_to_feedback_s']:.2f} s" if args.browser else ""))
     print(json.dumps(result))
     return 0
 

@@ -6,6 +6,7 @@ Tabs: Practice, Review (history, compare, export, delete), Progress, Drill, Mock
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import random
 import re
@@ -339,7 +340,26 @@ class Room:
         return f'<div class="mp-card"><h3>Drill queue</h3><ol>{"".join(rows)}</ol></div>'
 
 
+@contextlib.contextmanager
+def _fastapi_app_at_launch_only():
+    """Gradio builds its FastAPI app (~250 routes, ~0.1 s here each time) when Blocks opens, when it
+    closes, on queue() and again at launch; only launch's is ever served, so the others are skipped."""
+    from gradio import routes
+
+    create = routes.App.__dict__["create_app"]
+    routes.App.create_app = staticmethod(lambda *args, **kwargs: None)
+    try:
+        yield
+    finally:
+        routes.App.create_app = create
+
+
 def build_app(settings: Settings | None = None):
+    with _fastapi_app_at_launch_only():
+        return _build_app(settings)
+
+
+def _build_app(settings: Settings | None = None):
     from mockprep import debrief as db_mod
     from mockprep import mock as mock_mod
     from mockprep import report
