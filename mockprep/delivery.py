@@ -268,8 +268,8 @@ def pitch_track(samples: np.ndarray, settings: Settings = SETTINGS) -> np.ndarra
     if samples.size < 1024:
         return np.zeros(1 + samples.size // int(settings.hop_s * settings.sample_rate))
     hop = int(settings.hop_s * settings.sample_rate)
-    # In 30 s blocks: YIN's working memory grows with the input (about 2 MB per second of audio at once).
-    block = 3000 * hop
+    # In 10 s blocks: YIN's working memory grows with the input (about 2 MB per second of audio at once).
+    block = 1000 * hop
     parts = []
     for a in range(0, samples.size, block):
         f0 = librosa.yin(samples[a: a + block], fmin=settings.pitch_fmin_hz, fmax=settings.pitch_fmax_hz,

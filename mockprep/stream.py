@@ -92,8 +92,11 @@ class StreamSession:
         with self._cond:
             self._cond.wait_for(lambda: not (self._jobs or self._busy or self._want_guess), timeout)
 
-    def feed(self, chunk: np.ndarray, sample_rate: int) -> None:
-        """Append a piece of audio (any rate, int or float, mono or stereo)."""
+    def feed(self, chunk: np.ndarray, sample_rate: int, last: bool = False) -> None:
+        """Append a piece of audio (any rate, int or float, mono or stereo).
+
+        last: Stop follows at once; the piece is only kept, since a guess started now would make Stop
+        wait for it, and Stop transcribes what follows the last guess anyway."""
         if self.closed or chunk is None or np.size(chunk) == 0:
             return
         x = audio_mod.from_array(chunk, sample_rate, self.sr).samples
@@ -105,7 +108,7 @@ class StreamSession:
             self._buf = grown  # the worker may still read the old buffer: it is left as it was
         self._buf[self._n: self._n + len(x)] = x
         self._n += len(x)
-        if not self._maybe_commit():
+        if not last and not self._maybe_commit():
             self._maybe_guess()
 
     def _maybe_commit(self) -> bool:

@@ -81,18 +81,35 @@ def answer_in_browser(url: str, x: np.ndarray, tmp: Path) -> float:
             page = browser.new_context(permissions=["microphone"]).new_page()
             page.goto(url)
             page.wait_for_selector("#answer-audio .record-button", timeout=60_000)
-            page.fill("#mp-limit input", "1200")  # the answer decides when to stop, not the clock
+            if len(x) / 16000 > 110:  # the answer decides when to stop, not the 2-minute clock
+                page.get_by_role("button", name="Settings").click()
+                page.fill("#mp-limit input", "1200")
             page.click("#answer-audio .record-button")
             # The fake device starts playing when the page opens the microphone: wait for the first piece.
             page.wait_for_function("document.querySelector('#answer-audio .mp-rec-status')?.innerText"
                                    ".startsWith('Recording')", timeout=30_000)
             time.sleep(len(x) / 16000)
+            page.evaluate("""() => new MutationObserver((m, o) => {
+                if (document.querySelector('#mp-transcript')) { window.mpSeen = Date.now(); o.disconnect(); }
+            }).observe(document.body, {childList: true, subtree: true})""")
             page.click("#answer-audio .stop-button")
-            stop = time.perf_counter()
+            stop, wall = time.perf_counter(), time.time()
             page.wait_for_selector("#mp-transcript", timeout=120_000)
-            return time.perf_counter() - stop
+            took = time.perf_counter() - stop
+            print(f"feedback in the page's DOM {page.evaluate('window.mpSeen') / 1000 - wall:.2f} s after Stop, "
+                  f"seen by the test {took:.2f} s after", file=sys.stderr)
+            return took
         finally:
             browser.close()
+
+
+def server_timings(data: Path) -> dict[str, float]:
+    """What the server recorded about the answer: waiting for the worker, audio left at Stop, analysis."""
+    import sqlite3
+
+    with sqlite3.connect(data / "mockprep.db") as db:
+        row = db.execute("SELECT analysis FROM attempts ORDER BY id DESC LIMIT 1").fetchone()
+    return json.loads(row[0]).get("timings", {}) if row and row[0] else {}
 
 
 def main() -> int:
@@ -121,6 +138,7 @@ def main() -> int:
             result["idle_rss_mb"] = round(vm(proc.pid, "VmRSS"))
             if args.browser:
                 result["stop_to_feedback_s"] = round(answer_in_browser(url, x, Path(data)), 2)
+                result["server_timings"] = server_timings(Path(data))
             else:
                 post_pieces(url, x, args.speed)
             result["peak_rss_mb"] = round(vm(proc.pid, "VmHWM"))

@@ -135,7 +135,7 @@ http.post(f"{url}mockprep/live/{token}/start?limit=120&qid=teamwork-01", timeout
 x = (audio.load(fixture).samples * 32767).astype("<i2")
 for n, i in enumerate(range(0, len(x), 8000)):
     http.post(f"{url}mockprep/live/{token}/chunk?seq={n}", data=x[i:i + 8000].tobytes(), timeout=60).raise_for_status()
-html, live, playback = demo.room.stop_live(token, False)
+html, live = demo.room.stop_live(token, False)
 page = http.get(url, timeout=60)
 client = Client(url, analytics_enabled=False, verbose=False)
 html2, uploaded, _ = client.predict(handle_file(str(upload)), 120, False, api_name="/analyze")
@@ -418,7 +418,7 @@ def test_four_clients_answering_two_minutes_at_once(tmp_path: Path) -> None:
                 http.post(f"{url}mockprep/live/{token}/chunk?seq={k}", data=x[i: i + SR].tobytes(),
                           timeout=300).raise_for_status()
             t_stop = time.perf_counter()
-            _, d, _ = demo.room.stop_live(token, False)
+            _, d = demo.room.stop_live(token, False)
             t_done = time.perf_counter()
             results[n] = {"analysis": d, "send_s": t_stop - t0, "stop_to_feedback_s": t_done - t_stop,
                           "total_s": t_done - t0}
@@ -502,7 +502,7 @@ def test_recorder_stops_taking_audio_past_the_duration_cap(capped_app: tuple[str
     # The piece that crosses 4 s is still kept (nothing said is cut mid-piece); every later one is refused.
     assert codes[:9] == [200] * 9 and set(codes[9:]) == {404}, codes
     assert 4.0 <= sf.info(str(session.path)).duration <= 4.6
-    _, d, _ = demo.room.stop_live(token, False)
+    _, d = demo.room.stop_live(token, False)
     assert d["status"] == "ok" and d["duration_s"] <= 4.6  # what was kept is still analysed
 
 
@@ -655,6 +655,10 @@ def test_serving_beyond_localhost_needs_auth(capsys: pytest.CaptureFixture[str],
         assert s.post(f"{base}/mockprep/live/{token}/start", timeout=30).ok  # logged in, the page records
         assert s.post(f"{base}/mockprep/live/{token}/chunk", data=b"\0" * 3200, timeout=30).ok
         demo.room.drop_live(token)
+        # Recordings are played from the data folder: only with the login.
+        aid = demo.room.store.attempts()[0].id
+        assert requests.get(f"{base}/mockprep/recording/{aid}", timeout=30).status_code == 401
+        assert s.get(f"{base}/mockprep/recording/{aid}", timeout=30).ok
     finally:
         demo.close()
 

@@ -27,7 +27,7 @@ def streamed(fid: str, tmp: Path, piece_s: float = 0.5, keep_up: bool = False):
     for i in range(0, len(a.samples), step):
         if keep_up and i:
             s.settle()
-        s.feed(a.samples[i: i + step], a.sample_rate)
+        s.feed(a.samples[i: i + step], a.sample_rate, last=i + step >= len(a.samples))
     committed_before_stop = s.committed
     audio_, words, f0, timings = s.finish()
     return analyze_audio(audio_, None, None, words=words, f0=f0, timings=timings), committed_before_stop, a

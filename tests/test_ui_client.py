@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 
 from tests.conftest import FIXTURES
 
@@ -48,7 +49,11 @@ def test_analyze_endpoint_returns_feedback_and_keeps_the_recording(app_url, tmp_
     assert not d["star"]["checks"]["action_uses_i"]["passed"]
     kept = Path(d["audio_path"])
     assert kept.is_relative_to(data / "recordings") and kept.stat().st_size > 100_000
-    assert playback  # the recording comes back for playback
+    assert playback == f"mockprep/recording/{d['attempt_id']}"  # where the page plays it from
+    got = requests.get(url + playback, timeout=30)
+    assert got.ok and got.headers["content-type"].startswith("audio/") and got.content == kept.read_bytes()
+    assert requests.get(url + "mockprep/recording/999999", timeout=30).status_code == 404
+    assert requests.get(url + "mockprep/recording/..%2fmockprep.db", timeout=30).status_code in {404, 422}
 
 
 def test_analyze_endpoint_bad_upload_is_one_sentence(app_url, tmp_path: Path) -> None:
@@ -75,7 +80,6 @@ def test_recorder_routes_stream_to_disk_and_transcribe_while_speaking(app_url) -
     import uuid
 
     import numpy as np
-    import requests
 
     from mockprep import audio
 
@@ -97,18 +101,22 @@ def test_recorder_routes_stream_to_disk_and_transcribe_while_speaking(app_url) -
             while not session.words and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert session.words and session.words[-1].end < 21
-    html, d, playback = demo.room.stop_live(token, False)
+    html, d = demo.room.stop_live(token, False)
     assert d["status"] == "ok" and "mp-transcript" in html and d["question"]
     assert d["star"]["score"] >= 80 and "payroll" in d["transcript"].lower()
     assert np.isclose(d["duration_s"], len(x) / 16000, atol=0.05)
     a = demo.room.store.get(d["attempt_id"])
-    assert a.status == "ok" and a.question_id == "teamwork-01" and playback == a.audio_path
+    assert a.status == "ok" and a.question_id == "teamwork-01"
+    # The feedback plays the recording straight from the data folder.
+    src = f"mockprep/recording/{a.id}"
+    assert f'src="{src}"' in html
+    got = requests.get(url + src, timeout=30)
+    assert got.ok and got.content == Path(a.audio_path).read_bytes()
 
 
 def test_recorder_routes_refuse_bad_tokens_and_huge_pieces(app_url) -> None:
     import uuid
 
-    import requests
 
     url, _, _ = app_url
     assert requests.post(f"{url}mockprep/live/..%2F..%2Fetc/start", timeout=10).status_code in {400, 404}

@@ -8,16 +8,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import mimetypes
 import random
 import re
 import sys
 import threading
 import time
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import gradio as gr  # at module level: handlers' gr.Request annotations must resolve here
 from fastapi import Depends, HTTPException, Request  # likewise for the recorder routes
+from fastapi.responses import FileResponse
 
 from mockprep import config
 from mockprep.config import Settings
@@ -192,16 +195,17 @@ class Room:
     def answer(self, path: str | None, q: dict[str, Any] | None, limit_s: float, soft: bool,
                parent_id: int | None = None, mock_id: int | None = None) -> tuple[str, dict[str, Any]]:
         from mockprep import practice
-        from mockprep.ui.render import feedback_html
+        from mockprep.ui.render import feedback_html, player_html
 
         if not path:
             return _warn("No recording arrived; press Record and answer, then Stop."), {}
         limit = float(limit_s or self.settings.limit_s)
         out = practice.attempt(self.store, path, q, limit, self.settings, parent_id=parent_id, mock_id=mock_id)
         if out.analysis is None:
-            return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}."), {}
+            return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}.") + \
+                player_html(out.attempt_id), {}
         cut = not soft and out.analysis["duration_s"] >= limit - 1.5
-        return feedback_html(out.analysis, cut_at_limit=cut), out.analysis
+        return player_html(out.attempt_id) + feedback_html(out.analysis, cut_at_limit=cut), out.analysis
 
     # ------------------------------------------------------------ answering while speaking (streaming)
 
@@ -218,8 +222,10 @@ class Room:
         with self.live_lock:
             self.live[key] = (session, aid, q, float(limit_s or self.settings.limit_s), time.time())
 
-    def feed_live(self, key: str, pcm16: bytes) -> bool:
-        """A piece of 16 kHz mono int16 audio from the browser; False when there is no such recording."""
+    def feed_live(self, key: str, pcm16: bytes, final: bool = False) -> bool:
+        """A piece of 16 kHz mono int16 audio from the browser; False when there is no such recording.
+
+        final: the piece sent at Stop; Stop itself follows at once."""
         import numpy as np
 
         with self.live_lock:
@@ -229,27 +235,28 @@ class Room:
         session = entry[0]
         if session.duration_s > self.settings.max_duration_s:
             return False  # past the cap: keep what is there, take no more
-        session.feed(np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype="<i2"), self.settings.sample_rate)
+        session.feed(np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype="<i2"), self.settings.sample_rate,
+                     last=final)
         return True
 
-    def stop_live(self, key: str, soft: bool) -> tuple[str, dict[str, Any], str | None]:
+    def stop_live(self, key: str, soft: bool) -> tuple[str, dict[str, Any]]:
         from mockprep import practice
-        from mockprep.ui.render import feedback_html
+        from mockprep.ui.render import feedback_html, player_html
 
         with self.live_lock:
             entry = self.live.pop(key, None)
         if entry is None:
-            return _warn("No recording arrived; press Record and answer, then Stop."), {}, None
+            return _warn("No recording arrived; press Record and answer, then Stop."), {}
         session, aid, q, limit, _started = entry
         if session.duration_s < 0.2:
             session.abandon()
             self.store.fail_attempt(aid, "The recording was empty.")
-            return _warn("The recording was empty: check the microphone and try again."), {}, None
+            return _warn("The recording was empty: check the microphone and try again."), {}
         out = practice.finish_streamed(self.store, aid, session, q, limit, self.settings)
         if out.analysis is None:
-            return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}."), {}, str(out.audio_path)
+            return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}.") + player_html(aid), {}
         cut = not soft and out.analysis["duration_s"] >= limit - 1.5
-        return feedback_html(out.analysis, cut_at_limit=cut), out.analysis, str(out.audio_path)
+        return player_html(aid) + feedback_html(out.analysis, cut_at_limit=cut), out.analysis
 
     def drop_live(self, key: str) -> None:
         """The tab went away mid-answer: close the file (it keeps all that was said) and leave it pending."""
@@ -407,12 +414,12 @@ def _build_app(settings: Settings | None = None):
                 with gr.Row():
                     again = gr.Button("Try again (same question)", elem_id="mp-again")
                 feedback = gr.HTML(ready, elem_id="feedback")
-                recorded = gr.Audio(label="Your recording", interactive=False, elem_id="mp-recorded")
                 with gr.Accordion("Or upload a recording", open=False):
                     upload = gr.Audio(sources=["upload"], type="filepath", label="Recording",
                                       elem_id="answer-upload")
                 result_json = gr.JSON(visible=False)
-                recorded_path = gr.State(None)
+                # The answer's address under /mockprep/recording/ (the page plays it from the feedback).
+                recorded = gr.Textbox(visible=False)
 
             # ---------------------------------------------------------------- review
             with gr.Tab("Review", id="review") as review_tab:
@@ -534,36 +541,33 @@ def _build_app(settings: Settings | None = None):
         # ---------------------------------------------------------------- events: practice
         def new_question(c, b, q):
             nq = room.pick(c, b, q)
-            return nq, _question_html(nq), _probes_md(nq), None, ready
+            return nq, _question_html(nq), _probes_md(nq), "", ready
 
         def next_due_question(q):
             nq = room.next_due()
             if nq is None:
-                return q, _question_html(q), _probes_md(q), None, _warn("Nothing is due yet: answer some questions.")
-            return nq, _question_html(nq), _probes_md(nq), None, ready
+                return q, _question_html(q), _probes_md(q), "", _warn("Nothing is due yet: answer some questions.")
+            return nq, _question_html(nq), _probes_md(nq), "", ready
 
         q_outputs = [question, question_view, probes, recorded, feedback]
         new_q.click(new_question, [comp, bank, question], q_outputs, api_name="new_question")
         comp.change(new_question, [comp, bank, question], q_outputs, api_visibility="private")
         bank.change(new_question, [comp, bank, question], q_outputs, api_visibility="private")
         due_q.click(next_due_question, [question], q_outputs, api_name="next_due")
-        again.click(lambda: (None, ready), None, [recorded, feedback], api_visibility="private",
+        again.click(lambda: ("", ready), None, [recorded, feedback], api_visibility="private",
                     js=f"() => {{ window.mpClock?.reset('answer-audio', {limit_default}); }}")
 
         def on_answer(path, q, lim, is_soft):
             html, d = room.answer(path, q, lim, is_soft)
-            return html, d, d.get("audio_path")
+            return html, d, recording_url(d["attempt_id"]) if d else ""
 
         def on_finish(token, is_soft):
-            out = room.stop_live(str(token or ""), bool(is_soft))
-            return *out, ""
+            html, d = room.stop_live(str(token or ""), bool(is_soft))
+            return html, d, recording_url(d["attempt_id"]) if d else "", ""
 
-        # The feedback first; the player (which loads and draws the whole recording) a moment later.
-        finish.click(on_finish, [live_token, soft], [feedback, result_json, recorded_path, live_token],
+        finish.click(on_finish, [live_token, soft], [feedback, result_json, recorded, live_token],
                      api_visibility="private", concurrency_id="asr", show_progress="minimal",
-                     js="(t, s) => [window.mpRec.last, s]").then(
-            lambda p: p, recorded_path, recorded, api_visibility="private", queue=False,
-            js="(p) => { window.mpRec.status(''); return p; }")
+                     js="(t, s) => [window.mpRec.last, s]").then(None, js="() => { window.mpRec.status(''); }")
         upload.upload(on_answer, [upload, question, limit, soft], [feedback, result_json, recorded],
                       api_name="analyze", concurrency_id="asr", show_progress="minimal")
         think_go.click(None, [think], None, js="(t) => { window.mpClock.think('answer-audio', t); }")
@@ -793,6 +797,12 @@ def _build_app(settings: Settings | None = None):
 
 
 TOKEN = re.compile(r"^[0-9a-f-]{36}$")
+
+
+def recording_url(attempt_id: int) -> str:
+    from mockprep.ui.render import RECORDING_URL
+
+    return RECORDING_URL.format(int(attempt_id))
 MAX_CHUNK_BYTES = 2 * 1024 * 1024  # 64 s of 16 kHz int16: far above the half-second pieces the page sends
 
 
@@ -822,14 +832,23 @@ def add_live_routes(app, room: Room) -> None:
         room.start_live(check(token), room.question(qid) if qid else None, max(10.0, min(limit, 1200.0)))
         return {"ok": True}
 
-    async def chunk(token: str, request: Request) -> dict[str, Any]:
+    async def chunk(token: str, request: Request, final: int = 0) -> dict[str, Any]:
         body = await request.body()
         if len(body) > MAX_CHUNK_BYTES:
             raise HTTPException(413, "audio piece too large")
-        if not await asyncio.to_thread(room.feed_live, check(token), body):
+        if not await asyncio.to_thread(room.feed_live, check(token), body, bool(final)):
             raise HTTPException(404, "no such recording")
         return {"ok": True}
 
+    async def recording(attempt_id: int) -> FileResponse:
+        # Served from the data folder itself: no copy of the recording goes to Gradio's temp cache.
+        a = room.store.get(attempt_id)
+        if a is None or not Path(a.audio_path).is_file():
+            raise HTTPException(404, "no such recording")
+        return FileResponse(a.audio_path, media_type=mimetypes.guess_type(a.audio_path)[0] or "audio/wav")
+
+    app.add_api_route("/mockprep/recording/{attempt_id}", recording, methods=["GET"],
+                      dependencies=[Depends(logged_in)])
     app.add_api_route("/mockprep/live/{token}/start", start, methods=["POST"], dependencies=[Depends(logged_in)])
     app.add_api_route("/mockprep/live/{token}/chunk", chunk, methods=["POST"], dependencies=[Depends(logged_in)])
 
@@ -841,6 +860,16 @@ def launch(demo, **kwargs):
     result = demo.launch(css=CSS, head=CLOCK_JS, **kwargs)
     add_live_routes(demo.app, demo.room)
     return result
+
+
+def _few_malloc_arenas() -> None:
+    """glibc gives each thread that allocates its own heap arena (up to 8 per core); the server's threads
+    (HTTP, queue, transcription worker) then hold freed memory apart. Two arenas keep the peak ~20-30 MiB
+    lower during an answer (docs/benchmarks.md). The same as MALLOC_ARENA_MAX=2; a no-op off glibc."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
 
 
 def serve(host: str | None = None, port: int | None = None, auth: str | None = None,
@@ -862,6 +891,7 @@ def serve(host: str | None = None, port: int | None = None, auth: str | None = N
               file=sys.stderr)
         return 2
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _few_malloc_arenas()
     from mockprep.transcribe import warm_up
 
     demo = build_app(settings)

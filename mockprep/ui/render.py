@@ -12,6 +12,15 @@ COLORS = {"situation": "#3b82f6", "task": "#a855f7", "action": "#16a34a", "resul
 TARGET = {"situation": 0.15, "task": 0.10, "action": 0.50, "result": 0.25}
 
 
+RECORDING_URL = "mockprep/recording/{}"  # served by ui.app's recorder routes, relative to the page
+
+
+def player_html(attempt_id: int) -> str:
+    """The answer's own recording, fetched only when played (no waveform to decode while feedback draws)."""
+    return (f'<div class="mp-card mp-player"><b>Your recording</b> <audio controls preload="none" '
+            f'src="{RECORDING_URL.format(int(attempt_id))}"></audio></div>')
+
+
 def feedback_html(d: dict[str, Any], cut_at_limit: bool = False) -> str:
     """The whole feedback view for one analysis dict (Analysis.to_dict())."""
     if d["status"] != "ok":
