@@ -353,7 +353,10 @@ def _fastapi_app_at_launch_only():
     closes, on queue() and again at launch; only launch's is ever served, so the others are skipped."""
     from gradio import routes
 
-    create = routes.App.__dict__["create_app"]
+    create = routes.App.__dict__.get("create_app")
+    if not isinstance(create, staticmethod):  # another Gradio: build as it does
+        yield
+        return
     routes.App.create_app = staticmethod(lambda *args, **kwargs: None)
     try:
         yield
