@@ -108,30 +108,32 @@ class StreamSession:
             self._buf = grown  # the worker may still read the old buffer: it is left as it was
         self._buf[self._n: self._n + len(x)] = x
         self._n += len(x)
-        if not last and not self._maybe_commit():
-            self._maybe_guess()
-
-    def _maybe_commit(self) -> bool:
         s = self.settings
         region = self.samples[self.committed:]
-        if len(region) < s.stream_min_commit_s * self.sr:
+        if last or len(region) < min(s.stream_guess_min_s, s.stream_min_commit_s) * self.sr:
+            return
+        # One loudness pass over the uncommitted audio serves both the commit and the guess decisions.
+        db = delivery.frame_db(region, s)
+        silent = delivery.silence_mask(db, s) if np.ptp(db) > 6 else np.ones_like(db, bool)
+        if not self._maybe_commit(db, silent) and len(region) >= s.stream_guess_min_s * self.sr:
+            self._maybe_guess(silent)
+
+    def _maybe_commit(self, db: np.ndarray, silent: np.ndarray) -> bool:
+        s = self.settings
+        n = self._n - self.committed
+        if n < s.stream_min_commit_s * self.sr:
             return False
-        cut = self._pause_cut(self._silent(region), s.stream_min_commit_s, s.stream_commit_pause_s,
-                              s.stream_trailing_quiet_s)
-        if cut is None and len(region) >= s.max_chunk_s * self.sr:
-            cut = self._quietest_cut(region)
+        cut = self._pause_cut(silent, s.stream_min_commit_s, s.stream_commit_pause_s, s.stream_trailing_quiet_s)
+        if cut is None and n >= s.max_chunk_s * self.sr:
+            cut = self._quietest_cut(db)
         if cut is None:
             return False
         self._commit(self.committed + cut)
         return True
 
-    def _maybe_guess(self) -> None:
+    def _maybe_guess(self, silent: np.ndarray) -> None:
         """Ask for a guess up to the latest pause, if speech came since the last guess."""
         s = self.settings
-        region = self.samples[self.committed:]
-        if len(region) < s.stream_guess_min_s * self.sr:
-            return
-        silent = self._silent(region)
         cut = self._pause_cut(silent, s.stream_guess_min_s, s.stream_guess_pause_s, s.stream_guess_pause_s)
         if cut is None:
             return
@@ -143,10 +145,6 @@ class StreamSession:
                 return
             self._want_guess = (self.committed, self.committed + cut)
             self._cond.notify_all()
-
-    def _silent(self, region: np.ndarray) -> np.ndarray:
-        db = delivery.frame_db(region, self.settings)
-        return delivery.silence_mask(db, self.settings) if np.ptp(db) > 6 else np.ones_like(db, bool)
 
     def _pause_cut(self, silent: np.ndarray, min_s: float, pause_s: float, trailing_s: float) -> int | None:
         """The middle of the last pause of pause_s after min_s of audio (or of a trailing quiet), or None."""
@@ -162,11 +160,9 @@ class StreamSession:
                 best = a + int(pause_s / s.hop_s)  # quiet so far: perhaps the answer's end
         return best * self._hop if best is not None else None
 
-    def _quietest_cut(self, region: np.ndarray) -> int:
+    def _quietest_cut(self, db: np.ndarray) -> int:
         """No pause for too long: cut at the quietest 10 ms in the last five seconds."""
-        s = self.settings
-        db = delivery.frame_db(region, s)
-        lo = max(0, len(db) - int(5 / s.hop_s))
+        lo = max(0, len(db) - int(5 / self.settings.hop_s))
         return (lo + int(np.argmin(db[lo:]))) * self._hop
 
     def _commit(self, end: int) -> None:
@@ -179,11 +175,12 @@ class StreamSession:
 
     # ------------------------------------------------------------ worker
 
+    def _pitch(self, a: int, b: int) -> np.ndarray:
+        """Pitch of [a, b), one value per hop: stretches' tracks join into the whole recording's."""
+        return delivery.pitch_track(self.samples[a:b], self.settings)[: (b - a) // self._hop]
+
     def _read(self, a: int, b: int) -> tuple[list[Word], np.ndarray]:
-        piece = self.samples[a:b]
-        words = transcribe(piece, self.settings, offset_s=a / self.sr)
-        f0 = delivery.pitch_track(piece, self.settings)
-        return words, f0[: (b - a) // self._hop]
+        return transcribe(self.samples[a:b], self.settings, offset_s=a / self.sr), self._pitch(a, b)
 
     def _reuse(self, a: int, b: int) -> list[Word] | None:
         """The guess's words for the stretch [a, b) when it read the same audio up to the same pause."""
@@ -211,11 +208,7 @@ class StreamSession:
                     self.guess = Guess(a, b, words, f0)
                 else:
                     reused = self._reuse(a, b)
-                    if reused is not None:
-                        f0 = delivery.pitch_track(self.samples[a:b], self.settings)[: (b - a) // self._hop]
-                        words = reused
-                    else:
-                        words, f0 = self._read(a, b)
+                    words, f0 = (reused, self._pitch(a, b)) if reused is not None else self._read(a, b)
                     with self._cond:
                         self.words.extend(words)
                         self.f0_parts.append(f0)
