@@ -93,7 +93,7 @@ def speech_chunks(samples: np.ndarray, settings: Settings = SETTINGS) -> list[tu
 
 
 def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, temperature: float | tuple[float, ...],
-            level: Loudness | None = None):
+            level: Loudness):
     segments, _ = get_model(settings).transcribe(
         samples,
         language="en",
@@ -104,7 +104,6 @@ def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, tempera
         vad_filter=False,
         hotwords=prompt or None,
     )
-    level = level or Loudness.of(samples, settings)
     out = []
     previous_text = None
     for seg in segments:  # the generator runs the model, one 30 s window at a time
