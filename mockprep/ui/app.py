@@ -16,7 +16,7 @@ import threading
 import time
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr  # at module level: handlers' gr.Request annotations must resolve here
 from fastapi import Depends, HTTPException, Request  # likewise for the recorder routes
@@ -24,6 +24,9 @@ from fastapi.responses import FileResponse
 
 from mockprep import config
 from mockprep.config import Settings
+
+if TYPE_CHECKING:
+    from mockprep.practice import Outcome
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -139,6 +142,17 @@ def _clock_html(audio_id: str, limit_s: float) -> str:
     return (f'<div id="{audio_id}-clock" class="mp-clock">{int(limit_s // 60)}:{int(limit_s % 60):02d}</div>')
 
 
+def _outcome_view(out: Outcome, limit: float, soft: bool) -> tuple[str, dict[str, Any]]:
+    """An attempt's page: its player, then the feedback (or why there is none; the recording is kept)."""
+    from mockprep.ui.render import feedback_html, player_html
+
+    if out.analysis is None:
+        return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}.") + \
+            player_html(out.attempt_id), {}
+    cut = not soft and out.analysis["duration_s"] >= limit - 1.5
+    return player_html(out.attempt_id) + feedback_html(out.analysis, cut_at_limit=cut), out.analysis
+
+
 def _warn(text: str) -> str:
     return f'<div class="mp-card mp-warn">{escape(text)}</div>'
 
@@ -195,17 +209,12 @@ class Room:
     def answer(self, path: str | None, q: dict[str, Any] | None, limit_s: float, soft: bool,
                parent_id: int | None = None, mock_id: int | None = None) -> tuple[str, dict[str, Any]]:
         from mockprep import practice
-        from mockprep.ui.render import feedback_html, player_html
 
         if not path:
             return _warn("No recording arrived; press Record and answer, then Stop."), {}
         limit = float(limit_s or self.settings.limit_s)
         out = practice.attempt(self.store, path, q, limit, self.settings, parent_id=parent_id, mock_id=mock_id)
-        if out.analysis is None:
-            return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}.") + \
-                player_html(out.attempt_id), {}
-        cut = not soft and out.analysis["duration_s"] >= limit - 1.5
-        return player_html(out.attempt_id) + feedback_html(out.analysis, cut_at_limit=cut), out.analysis
+        return _outcome_view(out, limit, soft)
 
     # ------------------------------------------------------------ answering while speaking (streaming)
 
@@ -241,7 +250,6 @@ class Room:
 
     def stop_live(self, key: str, soft: bool) -> tuple[str, dict[str, Any]]:
         from mockprep import practice
-        from mockprep.ui.render import feedback_html, player_html
 
         with self.live_lock:
             entry = self.live.pop(key, None)
@@ -253,10 +261,7 @@ class Room:
             self.store.fail_attempt(aid, "The recording was empty.")
             return _warn("The recording was empty: check the microphone and try again."), {}
         out = practice.finish_streamed(self.store, aid, session, q, limit, self.settings)
-        if out.analysis is None:
-            return _warn(f"{out.error} The recording is kept as attempt {out.attempt_id}.") + player_html(aid), {}
-        cut = not soft and out.analysis["duration_s"] >= limit - 1.5
-        return player_html(aid) + feedback_html(out.analysis, cut_at_limit=cut), out.analysis
+        return _outcome_view(out, limit, soft)
 
     def drop_live(self, key: str) -> None:
         """The tab went away mid-answer: close the file (it keeps all that was said) and leave it pending."""
@@ -560,6 +565,8 @@ def _build_app(settings: Settings | None = None):
         again.click(lambda: ("", ready), None, [recorded, feedback], api_visibility="private",
                     js=f"() => {{ window.mpClock?.reset('answer-audio', {limit_default}); }}")
 
+        from mockprep.ui.render import recording_url
+
         def on_answer(path, q, lim, is_soft):
             html, d = room.answer(path, q, lim, is_soft)
             return html, d, recording_url(d["attempt_id"]) if d else ""
@@ -800,12 +807,6 @@ def _build_app(settings: Settings | None = None):
 
 
 TOKEN = re.compile(r"^[0-9a-f-]{36}$")
-
-
-def recording_url(attempt_id: int) -> str:
-    from mockprep.ui.render import RECORDING_URL
-
-    return RECORDING_URL.format(int(attempt_id))
 MAX_CHUNK_BYTES = 2 * 1024 * 1024  # 64 s of 16 kHz int16: far above the half-second pieces the page sends
 
 

@@ -12,13 +12,15 @@ COLORS = {"situation": "#3b82f6", "task": "#a855f7", "action": "#16a34a", "resul
 TARGET = {"situation": 0.15, "task": 0.10, "action": 0.50, "result": 0.25}
 
 
-RECORDING_URL = "mockprep/recording/{}"  # served by ui.app's recorder routes, relative to the page
+def recording_url(attempt_id: int) -> str:
+    """Where the page plays an attempt's recording: ui.app's recorder routes, relative to the page."""
+    return f"mockprep/recording/{int(attempt_id)}"
 
 
 def player_html(attempt_id: int) -> str:
     """The answer's own recording, fetched only when played (no waveform to decode while feedback draws)."""
     return (f'<div class="mp-card mp-player"><b>Your recording</b> <audio controls preload="none" '
-            f'src="{RECORDING_URL.format(int(attempt_id))}"></audio></div>')
+            f'src="{recording_url(attempt_id)}"></audio></div>')
 
 
 def feedback_html(d: dict[str, Any], cut_at_limit: bool = False) -> str:
