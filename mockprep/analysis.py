@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,7 +14,8 @@ from mockprep import delivery as delivery_mod
 from mockprep import feedback as feedback_mod
 from mockprep import star as star_mod
 from mockprep.config import SETTINGS, Settings
-from mockprep.transcribe import Word, transcribe
+from mockprep.stream import read_whole
+from mockprep.words import Word
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,7 @@ def analyze_audio(a: audio_mod.Audio, question: str | None = None, limit_s: floa
     timings = dict(timings or {})
     t = time.perf_counter()
     if words is None:
-        # librosa's first import costs ~2 s (scipy); overlap it with the model, which releases the GIL.
-        threading.Thread(target=importlib.import_module, args=("librosa.core.pitch",), daemon=True).start()
-        words = transcribe(a.samples, settings)
+        words, f0 = read_whole(a.samples, settings)
         timings["transcribe_s"] = time.perf_counter() - t
     duration = a.duration_s
     t = time.perf_counter()

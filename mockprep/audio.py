@@ -67,8 +67,10 @@ def _decode(p: Path, sample_rate: int) -> np.ndarray:
 def from_array(samples: np.ndarray, sample_rate: int, target_rate: int = SETTINGS.sample_rate) -> Audio:
     """Wrap in-memory audio (int16 or float, mono or (n, channels)) as 16 kHz mono float32."""
     x = np.asarray(samples)
-    if x.dtype.kind in "iu":
-        x = x.astype(np.float32) / float(np.iinfo(x.dtype).max)
+    if x.dtype.kind == "i":  # full scale is 2**(bits-1), as FFmpeg decodes a file: the same samples either way
+        x = x.astype(np.float32) / float(-np.iinfo(x.dtype).min)
+    elif x.dtype.kind == "u":
+        x = (x.astype(np.float32) - 2 ** (8 * x.dtype.itemsize - 1)) / 2 ** (8 * x.dtype.itemsize - 1)
     x = x.astype(np.float32)
     if x.ndim == 2:
         x = x.mean(axis=1)

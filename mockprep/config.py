@@ -10,11 +10,16 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-# Keep every library off the network and quiet before anything imports them.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("DO_NOT_TRACK", "1")
+# What keeps every library off the network and quiet. Set by `offline()` before faster-whisper, Hugging Face
+# or Gradio is first imported (their settings are read at import), never as a side effect of importing us.
+OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+               "DO_NOT_TRACK": "1"}
+
+
+def offline() -> None:
+    """Keep the speech model and the web framework off the network (a user's own setting wins)."""
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
 
 
 @dataclass(frozen=True)
@@ -38,18 +43,25 @@ class Settings:
     vad_min_silence_ms: int = 300
     vad_pad_ms: int = 150
     max_chunk_s: float = 25.0
-    # Streaming: hand audio to the recogniser at a pause once this much has built up. Longer stretches give
-    # Whisper more context (short ones cost accuracy); a long quiet, as before Stop, commits what is there.
-    stream_min_commit_s: float = 12.0
-    stream_commit_pause_s: float = 0.5
-    stream_trailing_quiet_s: float = 1.0
-    # Between commits, an idle worker also transcribes the uncommitted audio up to its latest pause of this
-    # length, as a guess. At Stop the guess is kept and only the words after it are left to transcribe.
-    stream_guess_pause_s: float = 0.3
-    stream_guess_min_s: float = 1.0
+    # Stretches (segment.py): the audio goes to the recogniser in stretches cut at a pause once this much has
+    # built up. Longer stretches give Whisper more context (short ones cost accuracy); a long quiet, as
+    # before Stop, ends a stretch too. Decisions are taken every segment_step_s of audio.
+    segment_step_s: float = 0.5
+    stretch_min_s: float = 12.0  # WER and filler recall by length in docs/benchmarks.md
+    stretch_pause_s: float = 0.5
+    stretch_trailing_quiet_s: float = 1.0
+    # The rest at the end is split once more at its latest pause of this length (after split_min_s): live, an
+    # idle worker transcribes up to there as a guess, and at Stop only the words after it are left.
+    split_pause_s: float = 0.3
+    split_min_s: float = 1.0
+    # A stretch that comes back broken twice is read once more with this penalty on repeating itself.
+    retry_repetition_penalty: float = 1.3
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
     no_speech_prob_max: float = 0.6
     avg_logprob_min: float = -1.0
+    # ...or when its text compresses like a loop, or its words are crammed into less than this each.
+    hallucination_max_compression: float = 2.4
+    hallucination_min_word_s: float = 0.1
     # A word with no sound under it this far below the loudest speech is a hallucination.
     hallucination_below_peak_db: float = 40.0
 

@@ -8,26 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mockprep import levels
 from mockprep.config import SETTINGS, Settings
-from mockprep.transcribe import Word
-
-
-@dataclass(frozen=True)
-class Span:
-    start: float
-    end: float
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
-
-
-@dataclass(frozen=True)
-class Filler:
-    word: str
-    start: float
-    end: float
-    kind: str  # "hesitation" (um, uh) or "discourse" (like, you know)
+from mockprep.hesitation import dropped_hesitations
+from mockprep.levels import frame_db, silence_mask
+from mockprep.words import Filler, Span, Word
 
 
 @dataclass(frozen=True)
@@ -57,47 +42,12 @@ class Delivery:
         return round(self.filler_count / span * 60, 1) if span > 0 else 0.0
 
 
-# ---------------------------------------------------------------- audio envelope and silences
-
-
-def frame_db(samples: np.ndarray, settings: Settings = SETTINGS) -> np.ndarray:
-    """RMS level in dBFS per hop (10 ms), frames centred on each hop."""
-    frame = int(settings.frame_s * settings.sample_rate)
-    hop = int(settings.hop_s * settings.sample_rate)
-    n = 1 + len(samples) // hop
-    padded = np.pad(samples.astype(np.float32), (frame // 2, frame // 2 + hop))
-    frames = np.lib.stride_tricks.sliding_window_view(padded, frame)[::hop][:n]
-    rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
-    return 20 * np.log10(np.maximum(rms, 1e-6))
-
-
-def silence_mask(db: np.ndarray, settings: Settings = SETTINGS) -> np.ndarray:
-    """True where a frame is silence, judged against this recording's own noise floor and speech level."""
-    floor = float(np.percentile(db, 10))
-    loud = float(np.percentile(db, 95))
-    threshold = max(floor + settings.silence_above_floor_db, loud - settings.silence_below_peak_db)
-    threshold = min(threshold, loud - 6.0)  # a recording with little dynamic range still has speech
-    silent = db < threshold
-    # Clicks, breaths and lip noise inside a pause are not speech: fill short sound bursts.
-    min_burst = round(settings.min_burst_s / settings.hop_s)
-    for start, end in _runs(~silent):
-        if end - start < min_burst and start > 0 and end < len(silent):
-            silent[start:end] = True
-    return silent
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) index pairs of the True runs."""
-    if mask.size == 0:
-        return []
-    padded = np.concatenate([[False], mask, [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+# ---------------------------------------------------------------- silences
 
 
 def silences(silent: np.ndarray, min_s: float, settings: Settings = SETTINGS) -> list[Span]:
     hop = settings.hop_s
-    return [Span(round(a * hop, 2), round(b * hop, 2)) for a, b in _runs(silent) if (b - a) * hop >= min_s]
+    return [Span(round(a * hop, 2), round(b * hop, 2)) for a, b in levels.runs(silent) if (b - a) * hop >= min_s]
 
 
 def speech_bounds(silent: np.ndarray, words: list[Word], settings: Settings = SETTINGS) -> tuple[float, float]:
@@ -123,7 +73,7 @@ def boundary_gaps(silent: np.ndarray, words: list[Word], settings: Settings = SE
     out = []
     for a, b in itertools.pairwise(words):
         lo, hi = int((a.start + 0.1) / hop), int((b.end - 0.1) / hop)
-        runs = _runs(silent[lo:hi]) if hi > lo else []
+        runs = levels.runs(silent[lo:hi]) if hi > lo else []
         out.append(round(max((e - s for s, e in runs), default=0) * hop, 2))
     return tuple(out)
 
@@ -206,8 +156,6 @@ def detect_fillers(words: list[Word], settings: Settings = SETTINGS) -> list[Fil
 def all_fillers(samples: np.ndarray, words: list[Word], silent: np.ndarray,
                 settings: Settings = SETTINGS) -> list[Filler]:
     """Fillers in the transcript, plus hesitations Whisper left out but the audio holds (mockprep.hesitation)."""
-    from mockprep.hesitation import dropped_hesitations
-
     known = detect_fillers(words, settings)
     return sorted(known + dropped_hesitations(samples, words, silent, known, settings), key=lambda f: f.start)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from mockprep.config import SETTINGS, Settings
 from mockprep.delivery import Delivery
 from mockprep.star import Sentence, Star
-from mockprep.transcribe import Word
+from mockprep.words import Word
 
 
 @dataclass(frozen=True)

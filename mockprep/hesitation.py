@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mockprep import levels
 from mockprep.config import SETTINGS, Settings
-from mockprep.delivery import Filler
-from mockprep.transcribe import Word
+from mockprep.words import Filler, Word
 
 # Short words Whisper stretches over a following (or preceding) hesitation, or writes instead of one.
 FUNCTION_WORDS = frozenset({
@@ -68,7 +68,7 @@ def dropped_hesitations(samples: np.ndarray, words: list[Word], silent: np.ndarr
             best[key] = (distance, run)
     hop = settings.hop_s
     found = sorted((run for _, run in best.values()), key=lambda r: r.start)
-    return [Filler("uh", round(r.start * hop, 2), round(r.end * hop, 2), "hesitation") for r in found]
+    return [Filler("uh", round(r.start * hop, 2), round(r.end * hop, 2), "hesitation", heard=True) for r in found]
 
 
 # ---------------------------------------------------------------- where a dropped hesitation can be
@@ -76,8 +76,7 @@ def dropped_hesitations(samples: np.ndarray, words: list[Word], silent: np.ndarr
 
 def sound_runs(silent: np.ndarray) -> list[Run]:
     """The runs of non-silent frames, in order."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], (~silent).astype(np.int8), [0]])))
-    return [Run(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    return [Run(a, b) for a, b in levels.runs(~silent)]
 
 
 def lone_runs(runs: list[Run], n_frames: int, settings: Settings = SETTINGS) -> list[Run]:

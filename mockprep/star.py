@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from mockprep.config import SETTINGS, Settings
-from mockprep.transcribe import Word
+from mockprep.words import Word
 
 LABELS = ("situation", "task", "action", "result", "other")
 PARTS = LABELS[:4]

@@ -1,14 +1,14 @@
-"""Transcribe while the candidate is still speaking.
+"""Transcribe while the candidate is still speaking, and read a whole file the same way.
 
 Audio arrives in pieces (browser stream, terminal recorder). Each piece is appended to the attempt's WAV
 at once (the stdlib wave writer patches the header on every write, so a closed tab or a crash keeps all
-that was said), and a worker thread transcribes the audio in stretches committed at pauses (at least
-stream_min_commit_s long, so Whisper has context), or every ~25 s at the quietest point.
+that was said), and a worker thread transcribes the stretches segment.py cuts, as soon as each is cut.
 
-Between commits the worker, when idle, also transcribes the uncommitted audio up to its latest pause: a
-guess, replaced by a longer one at the next pause. At Stop the guess is kept and only the audio after it,
-usually a few words or nothing, is transcribed. Stretches and guesses start at the same points, so a guess
-reads exactly what a commit would.
+Between stretches the worker, when it has nothing else to do, also reads the audio since the last cut up to
+the latest short pause: a guess. At Stop the rest is split at that same pause, so the guess is kept and only
+the last phrase is left to transcribe. A guess is only ever used for exactly the stretch it read, so the
+words never depend on how fast the pieces came or the worker ran: `read_whole` on the finished file gives
+the same words.
 """
 
 from __future__ import annotations
@@ -25,15 +25,40 @@ import numpy as np
 from mockprep import audio as audio_mod
 from mockprep import delivery
 from mockprep.config import SETTINGS, Settings
-from mockprep.transcribe import Word, transcribe
+from mockprep.segment import Segmenter
+from mockprep.transcribe import transcribe
+from mockprep.words import Span, Word
 
 
 @dataclass(frozen=True)
-class Guess:
-    start: int  # sample index: the committed point when it was made
-    end: int  # inside a pause
-    words: list[Word]
+class Reading:
+    """A stretch transcribed: its words and its pitch track (one value per 10 ms hop)."""
+
+    start: int
+    end: int
+    words: tuple[Word, ...]
     f0: np.ndarray
+
+
+def read(samples: np.ndarray, a: int, b: int, settings: Settings = SETTINGS) -> Reading:
+    """Words and pitch of the stretch [a, b) of a recording."""
+    x = samples[a:b]
+    hop = int(settings.hop_s * settings.sample_rate)
+    words = transcribe(x, settings, offset_s=a / settings.sample_rate)
+    return Reading(a, b, tuple(words), delivery.pitch_track(x, settings)[: (b - a) // hop])
+
+
+def join(readings: list[Reading]) -> tuple[list[Word], np.ndarray]:
+    """The words and pitch track of a whole recording from its stretches, in order."""
+    readings = sorted(readings, key=lambda r: r.start)
+    words = [w for r in readings for w in r.words]
+    f0 = np.concatenate([r.f0 for r in readings]) if readings else np.zeros(0)
+    return words, f0
+
+
+def read_whole(samples: np.ndarray, settings: Settings = SETTINGS) -> tuple[list[Word], np.ndarray]:
+    """A whole recording, cut where a live stream of it would be cut, stretch by stretch."""
+    return join([read(samples, a, b, settings) for a, b in Segmenter(settings).split(samples)])
 
 
 class StreamSession:
@@ -42,13 +67,11 @@ class StreamSession:
         self.path = path
         self.settings = settings
         self.sr = settings.sample_rate
-        self._hop = int(settings.hop_s * self.sr)
         self._buf = np.zeros(60 * self.sr, np.float32)  # grown by doubling: appending stays cheap
         self._n = 0
-        self.committed = 0  # audio before this sample index has been handed to the worker
-        self.words: list[Word] = []
-        self.f0_parts: list[np.ndarray] = []
-        self.guess: Guess | None = None
+        self.segmenter = Segmenter(settings)
+        self.readings: list[Reading] = []
+        self.gaps: list[Span] = []  # audio that never arrived, filled with silence
         self.timings: dict[str, float] = {}
         self._wav = None
         if path is not None:
@@ -60,7 +83,9 @@ class StreamSession:
         self._cond = threading.Condition()
         self._jobs: deque[tuple[int, int]] = deque()
         self._want_guess: tuple[int, int] | None = None
-        self._busy: str | None = None  # 'commit' or 'guess' while the worker reads
+        self._guess: Reading | None = None
+        self._busy: tuple[int, int] | None = None  # the stretch the worker is reading
+        self._reading_cut = False  # ...and it is a cut stretch, not a guess
         self._stopping = False
         self._error: BaseException | None = None
         self._worker = threading.Thread(target=self._work, daemon=True)
@@ -78,186 +103,143 @@ class StreamSession:
         return self._n / self.sr
 
     @property
+    def committed(self) -> int:
+        return self.segmenter.committed
+
+    @property
     def pending_s(self) -> float:
-        return (self._n - self.committed) / self.sr
+        """Audio not transcribed yet: what Stop would still have to read."""
+        with self._cond:
+            done = max((r.end for r in self.readings), default=0)
+            if self._guess is not None and self._guess.start == done:
+                done = self._guess.end
+        return max(0.0, (self._n - done) / self.sr)
 
     @property
     def backlog(self) -> int:
-        """Committed stretches not transcribed yet (the one being transcribed included)."""
+        """Stretches cut but not transcribed yet (the one being transcribed included)."""
         with self._cond:
-            return len(self._jobs) + (self._busy == "commit")
+            return len(self._jobs) + self._reading_cut
 
     def settle(self, timeout: float = 60.0) -> None:
         """Wait until the worker has nothing left to do (benchmarks and tests: a worker that keeps up)."""
         with self._cond:
             self._cond.wait_for(lambda: not (self._jobs or self._busy or self._want_guess), timeout)
 
-    def feed(self, chunk: np.ndarray, sample_rate: int, last: bool = False) -> None:
-        """Append a piece of audio (any rate, int or float, mono or stereo).
-
-        last: Stop follows at once; the piece is only kept, since a guess started now would make Stop
-        wait for it, and Stop transcribes what follows the last guess anyway."""
+    def feed(self, chunk: np.ndarray, sample_rate: int) -> None:
+        """Append a piece of audio (any rate, int or float, mono or stereo)."""
         if self.closed or chunk is None or np.size(chunk) == 0:
             return
         x = audio_mod.from_array(chunk, sample_rate, self.sr).samples
+        self._append(x, pcm16=chunk if _is_pcm16(chunk, sample_rate, self.sr) else None)
+
+    def put(self, offset: int, pcm16: bytes) -> int:
+        """A piece of 16 kHz mono int16 audio that starts at sample `offset` of the recording.
+
+        A piece sent twice is taken once; audio that never came (an offset beyond what is here) becomes
+        silence of the right length, and is recorded in `gaps`. Returns the samples now held."""
+        if self.closed:
+            return self._n
+        x = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype="<i2")
+        if offset < self._n:  # a resent piece, or one that overlaps what is here: keep only what is new
+            x = x[self._n - offset:]
+            offset = self._n
+        if x.size == 0:
+            return self._n
+        if offset > self._n:
+            self.gaps.append(Span(round(self._n / self.sr, 3), round(offset / self.sr, 3)))
+            self._append(np.zeros(offset - self._n, np.float32), pcm16=np.zeros(offset - self._n, np.int16))
+        self._append(audio_mod.from_array(x, self.sr, self.sr).samples, pcm16=x)
+        return self._n
+
+    def _append(self, x: np.ndarray, pcm16: np.ndarray | None) -> None:
         if self._wav is not None:
-            self._wav.writeframes((np.clip(x, -1, 1) * 32767).astype("<i2").tobytes())
+            raw = pcm16 if pcm16 is not None else np.round(np.clip(x, -1, 1 - 1 / 32768) * 32768).astype("<i2")
+            self._wav.writeframes(np.asarray(raw, dtype="<i2").tobytes())
         if self._n + len(x) > len(self._buf):
             grown = np.zeros(max(2 * len(self._buf), self._n + len(x)), np.float32)
             grown[: self._n] = self._buf[: self._n]
             self._buf = grown  # the worker may still read the old buffer: it is left as it was
         self._buf[self._n: self._n + len(x)] = x
         self._n += len(x)
-        s = self.settings
-        region = self.samples[self.committed:]
-        if last or len(region) < min(s.stream_guess_min_s, s.stream_min_commit_s) * self.sr:
-            return
-        # One loudness pass over the uncommitted audio serves both the commit and the guess decisions.
-        db = delivery.frame_db(region, s)
-        silent = delivery.silence_mask(db, s) if np.ptp(db) > 6 else np.ones_like(db, bool)
-        if not self._maybe_commit(db, silent) and len(region) >= s.stream_guess_min_s * self.sr:
-            self._maybe_guess(silent)
-
-    def _maybe_commit(self, db: np.ndarray, silent: np.ndarray) -> bool:
-        s = self.settings
-        n = self._n - self.committed
-        if n < s.stream_min_commit_s * self.sr:
-            return False
-        cut = self._pause_cut(silent, s.stream_min_commit_s, s.stream_commit_pause_s, s.stream_trailing_quiet_s)
-        if cut is None and n >= s.max_chunk_s * self.sr:
-            cut = self._quietest_cut(db)
-        if cut is None:
-            return False
-        self._commit(self.committed + cut)
-        return True
-
-    def _maybe_guess(self, silent: np.ndarray) -> None:
-        """Ask for a guess up to the latest pause, if speech came since the last guess."""
-        s = self.settings
-        cut = self._pause_cut(silent, s.stream_guess_min_s, s.stream_guess_pause_s, s.stream_guess_pause_s)
-        if cut is None:
-            return
+        cut = self.segmenter.push(self.samples)
         with self._cond:
-            known = [g for g in (self._want_guess, self.guess and (self.guess.start, self.guess.end)) if g]
-            since = max((b for a, b in known if a == self.committed), default=self.committed) - self.committed
-            heard_s = int((~silent[since // self._hop: cut // self._hop]).sum()) * s.hop_s
-            if cut <= since or heard_s < 0.1:  # no new words since the last guess
-                return
-            self._want_guess = (self.committed, self.committed + cut)
+            self._jobs.extend(cut)
+            c = self.segmenter.latest_candidate
+            # A guess up to the latest pause, unless one for it is made or under way already.
+            want = (self.committed, c) if c is not None else None
+            have = {g for g in (self._busy, self._guess and (self._guess.start, self._guess.end)) if g}
+            self._want_guess = want if want not in have else None
             self._cond.notify_all()
 
-    def _pause_cut(self, silent: np.ndarray, min_s: float, pause_s: float, trailing_s: float) -> int | None:
-        """The middle of the last pause of pause_s after min_s of audio (or of a trailing quiet), or None."""
-        s = self.settings
-        min_frames = int(min_s / s.hop_s)
-        best = None
-        for a, b in delivery._runs(silent):
-            if a < min_frames or (b - a) * s.hop_s < pause_s:
-                continue
-            if b < len(silent) - 1:
-                best = (a + b) // 2  # a pause with speech after it
-            elif (b - a) * s.hop_s >= trailing_s:
-                best = a + int(pause_s / s.hop_s)  # quiet so far: perhaps the answer's end
-        return best * self._hop if best is not None else None
-
-    def _quietest_cut(self, db: np.ndarray) -> int:
-        """No pause for too long: cut at the quietest 10 ms in the last five seconds."""
-        lo = max(0, len(db) - int(5 / self.settings.hop_s))
-        return (lo + int(np.argmin(db[lo:]))) * self._hop
-
-    def _commit(self, end: int) -> None:
-        if end > self.committed:
-            with self._cond:
-                self._jobs.append((self.committed, end))
-                self.committed = end
-                self._want_guess = None  # it started before the new committed point
-                self._cond.notify_all()
-
     # ------------------------------------------------------------ worker
-
-    def _pitch(self, a: int, b: int) -> np.ndarray:
-        """Pitch of [a, b), one value per hop: stretches' tracks join into the whole recording's."""
-        return delivery.pitch_track(self.samples[a:b], self.settings)[: (b - a) // self._hop]
-
-    def _read(self, a: int, b: int) -> tuple[list[Word], np.ndarray]:
-        return transcribe(self.samples[a:b], self.settings, offset_s=a / self.sr), self._pitch(a, b)
-
-    def _reuse(self, a: int, b: int) -> list[Word] | None:
-        """The guess's words for the stretch [a, b) when it read the same audio up to the same pause."""
-        g = self.guess
-        if g is None or g.start != a or abs(g.end - b) > 0.3 * self.sr or any(w.end > b / self.sr for w in g.words):
-            return None
-        return g.words
 
     def _work(self) -> None:
         while True:
             with self._cond:
                 while not self._jobs and self._want_guess is None and not self._stopping:
                     self._cond.wait()
-                if self._jobs:
+                if self._jobs:  # cut stretches always go first; guesses only fill idle time
                     (a, b), is_guess = self._jobs.popleft(), False
                 elif self._want_guess is not None and not self._stopping:
                     (a, b), is_guess = self._want_guess, True
                     self._want_guess = None
                 else:
                     return
-                self._busy = "guess" if is_guess else "commit"
+                self._busy, self._reading_cut = (a, b), not is_guess
+                reuse = self._guess if self._guess is not None and (self._guess.start, self._guess.end) == (a, b) \
+                    else None
             try:
-                if is_guess:
-                    words, f0 = self._read(a, b)
-                    self.guess = Guess(a, b, words, f0)
-                else:
-                    reused = self._reuse(a, b)
-                    words, f0 = (reused, self._pitch(a, b)) if reused is not None else self._read(a, b)
-                    with self._cond:
-                        self.words.extend(words)
-                        self.f0_parts.append(f0)
+                r = reuse or read(self.samples, a, b, self.settings)
+                with self._cond:
+                    if is_guess:
+                        self._guess = r
+                    else:
+                        self.readings.append(r)
             except Exception as e:  # a failed guess is only redone at Stop; a failed stretch is reported there
                 if not is_guess:
                     self._error = e
             finally:
                 with self._cond:
-                    self._busy = None
+                    self._busy, self._reading_cut = None, False
                     self._cond.notify_all()
 
     # ------------------------------------------------------------ stop
 
     def finish(self) -> tuple[audio_mod.Audio, list[Word], np.ndarray, dict[str, float]]:
-        """Wait for the worker, keep the guess, transcribe what follows it, close the file.
+        """Wait for the worker, cut the rest, read what no guess read yet, close the file.
 
         Returns the audio, the words, the pitch track and timings (transcribe_s: Stop -> all words).
         """
         t = time.perf_counter()
         if not self.closed:
+            last = self.segmenter.finish(self.samples)
             with self._cond:
+                # No new guess; a guess under way is finished (it cannot be cut short) and kept if it read
+                # exactly the first of the last stretches, as it usually does.
                 self._stopping = True
                 self._want_guess = None
                 self._cond.notify_all()
                 while self._jobs or self._busy:
                     self._cond.wait()
+                g = self._guess
             self._worker.join()
             waited = time.perf_counter() - t
-            a, end = self.committed, self._n
-            g = self.guess
-            if g is not None and g.start == a and g.end <= end:
-                self.words.extend(g.words)
-                self.f0_parts.append(g.f0)
-                a = g.end
-            if end > a:
-                words, f0 = self._read(a, end)
-                self.words.extend(words)
-                self.f0_parts.append(f0)
-            self.committed = end
+            tail = 0
+            for a, b in last:
+                if g is not None and (g.start, g.end) == (a, b):
+                    self.readings.append(g)
+                else:
+                    self.readings.append(read(self.samples, a, b, self.settings))
+                    tail += b - a
             if self._wav is not None:
                 self._wav.close()
             self.closed = True
-            self.timings = {"wait_s": waited, "tail_audio_s": (end - a) / self.sr,
-                            "transcribe_s": time.perf_counter() - t}
+            self.timings = {"wait_s": waited, "tail_audio_s": tail / self.sr, "transcribe_s": time.perf_counter() - t}
         if self._error is not None:
             raise self._error
-        f0 = np.concatenate(self.f0_parts) if self.f0_parts else np.zeros(0)
-        audio = audio_mod.Audio(self.samples.copy(), self.sr)
-        return audio, sorted(self.words, key=lambda w: w.start), f0, dict(self.timings)
+        words, f0 = join(self.readings)
+        return audio_mod.Audio(self.samples.copy(), self.sr), words, f0, dict(self.timings)
 
     def abandon(self) -> None:
         """Stop the worker and close the file without analysing (tab closed); the audio stays on disk."""
@@ -270,3 +252,8 @@ class StreamSession:
             if self._wav is not None:
                 self._wav.close()
             self.closed = True
+
+
+def _is_pcm16(chunk: np.ndarray, sample_rate: int, target: int) -> bool:
+    """Mono int16 at the target rate: written to the file as it came, bit for bit."""
+    return sample_rate == target and chunk.dtype == np.int16 and chunk.ndim == 1

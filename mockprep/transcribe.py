@@ -1,4 +1,9 @@
-"""Speech to words with times: faster-whisper, loaded once per process, never from the network."""
+"""Speech to words with times: faster-whisper, loaded once per process, never from the network.
+
+`transcribe` reads one stretch of audio (segment.py decides where stretches begin and end). Given the same
+samples it always gives the same words: decoding is greedy, and the retry for a broken stretch is greedy too
+(no sampling), so a file and a live stream of it read alike.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mockprep.config import SETTINGS, Settings
+from mockprep import levels
+from mockprep.config import SETTINGS, Settings, offline
+from mockprep.words import Word
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -21,19 +28,6 @@ BUNDLED = "bundled:tiny.en"
 
 class ModelError(RuntimeError):
     """The speech model cannot be loaded; str(error) is one sentence for the user."""
-
-
-@dataclass(frozen=True)
-class Word:
-    text: str  # as Whisper wrote it, with punctuation ("team.")
-    start: float
-    end: float
-    probability: float
-
-    @property
-    def norm(self) -> str:
-        """Lower-case, without surrounding punctuation: what rules match against."""
-        return self.text.strip().strip(".,!?;:\"()[]…-—").lower()
 
 
 def resolve_model_path(name: str) -> str:
@@ -54,6 +48,7 @@ _lock = threading.Lock()
 
 @functools.cache
 def _load(path: str, compute_type: str, cpu_threads: int) -> WhisperModel:
+    offline()
     from faster_whisper import WhisperModel
 
     try:
@@ -72,11 +67,12 @@ def get_model(settings: Settings = SETTINGS) -> WhisperModel:
 
 
 def speech_chunks(samples: np.ndarray, settings: Settings = SETTINGS) -> list[tuple[int, int]]:
-    """Sample ranges of speech, cut at pauses into pieces of at most max_chunk_s.
+    """Where in a stretch there is speech (Silero VAD), as at most max_chunk_s pieces.
 
-    Whisper reads 30 s windows; starting each at a pause keeps sentences whole, and the same cut points
-    serve streaming (transcribe each piece once, as it arrives).
+    A stretch is cut at pauses already; this trims the silence around its speech, so Whisper does not
+    invent words over it, and finds none at all in music, noise or birdsong.
     """
+    offline()
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     sr = settings.sample_rate
@@ -92,33 +88,45 @@ def speech_chunks(samples: np.ndarray, settings: Settings = SETTINGS) -> list[tu
     return [(a, b) for a, b in chunks]
 
 
-def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, temperature: float | tuple[float, ...],
-            level: Loudness):
+def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, level: Loudness,
+            repetition_penalty: float = 1.0):
     segments, _ = get_model(settings).transcribe(
         samples,
         language="en",
         beam_size=settings.beam_size,
-        temperature=temperature,
+        temperature=0.0,  # greedy: the same audio always gives the same words
         condition_on_previous_text=False,
         word_timestamps=True,
         vad_filter=False,
         hotwords=prompt or None,
+        repetition_penalty=repetition_penalty,
     )
     out = []
     previous_text = None
     for seg in segments:  # the generator runs the model, one 30 s window at a time
-        if seg.no_speech_prob > settings.no_speech_prob_max and seg.avg_logprob < settings.avg_logprob_min:
-            continue
+        words = [w for w in seg.words or [] if w.word.strip()]
         text = seg.text.strip()
-        if text and text == previous_text:  # tiny models can loop on one line
+        if invented(seg, words, settings) or (text and text == previous_text):  # tiny models loop on a line
             continue
         previous_text = text
-        out += [w for w in seg.words or [] if w.word.strip()]
+        out += words
         # Whisper often closes a window a few tenths before the end of the audio, and faster-whisper then
         # encodes a whole new 30 s window for that sliver (~0.35 s here, and it invents "Yeah." in it).
         if level.quiet_after(seg.end):
             break
     return out
+
+
+def invented(seg, words: list, settings: Settings = SETTINGS) -> bool:
+    """A segment Whisper made up: over no speech by its own reckoning, a phrase on repeat (text that
+    compresses like a loop), or several words crammed into a sliver of time (how its inventions at the
+    end of a stretch look: "This is the first time I've ever seen this." in 0.16 s)."""
+    if seg.no_speech_prob > settings.no_speech_prob_max and seg.avg_logprob < settings.avg_logprob_min:
+        return True
+    if seg.compression_ratio > settings.hallucination_max_compression:
+        return True
+    span = (words[-1].end - words[0].start) if words else 0.0
+    return len(words) >= 2 and span < settings.hallucination_min_word_s * len(words)
 
 
 def looks_broken(words: list, duration_s: float) -> bool:
@@ -142,13 +150,16 @@ def transcribe_chunk(samples: np.ndarray, settings: Settings = SETTINGS, offset_
     """Words of one stretch of speech, times shifted by offset_s.
 
     The filler prompt brings back "um" and "uh" but can tip tiny.en into a loop; when the output looks
-    broken the stretch is decoded again without it, with temperature fallback.
+    broken the stretch is decoded again without it, and then with a penalty on repeating itself. (Not
+    with temperature fallback: sampling would give other words each time.)
     """
     duration = len(samples) / settings.sample_rate
     level = Loudness.of(samples, settings)
-    raw = _decode(samples, settings, settings.filler_prompt, 0.0, level)
-    if looks_broken(raw, duration):
-        retry = _decode(samples, settings, None, (0.0, 0.2, 0.4, 0.6), level)
+    raw = _decode(samples, settings, settings.filler_prompt, level)
+    for penalty in (1.0, settings.retry_repetition_penalty):
+        if not looks_broken(raw, duration):
+            break
+        retry = _decode(samples, settings, None, level, penalty)
         if not looks_broken(retry, duration) or len(retry) < len(raw):
             raw = retry
     raw = _drop_sign_off(raw)
@@ -187,24 +198,22 @@ def _drop_sign_off(words: list) -> list:
 
 @dataclass(frozen=True)
 class Loudness:
-    """Loudness of a stretch in 20 ms frames against a floor below its own peaks: is there sound here?
+    """Loudness of a stretch (levels.frame_db) against a floor below its own peaks: is there sound here?
 
     Whisper writes "Thank you." over trailing silence; a word with nothing audible under it is invented.
     """
 
     db: np.ndarray
     floor: float
-    frame_s: float = 0.02
+    frame_s: float = SETTINGS.hop_s
 
     @classmethod
     def of(cls, samples: np.ndarray, settings: Settings = SETTINGS) -> Loudness:
-        hop = int(cls.frame_s * settings.sample_rate)
-        n = len(samples) // hop
-        if n == 0:
-            return cls(np.zeros(0), 0.0)
-        rms = np.sqrt(np.mean(np.square(samples[: n * hop].reshape(n, hop), dtype=np.float64), axis=1))
-        db = 20 * np.log10(np.maximum(rms, 1e-6))
-        return cls(db, max(float(np.percentile(db, 95)) - settings.hallucination_below_peak_db, -70.0))
+        if len(samples) < levels.hop(settings):
+            return cls(np.zeros(0), 0.0, settings.hop_s)
+        db = levels.frame_db(samples, settings)
+        return cls(db, max(float(np.percentile(db, 95)) - settings.hallucination_below_peak_db, -70.0),
+                   settings.hop_s)
 
     def heard(self, start: float, end: float) -> bool:
         """Sound within 0.1 s of [start, end]; True when there is nothing to judge."""
@@ -219,14 +228,26 @@ class Loudness:
 
 
 def transcribe(samples: np.ndarray, settings: Settings = SETTINGS, offset_s: float = 0.0) -> list[Word]:
-    """Words with times (seconds, plus offset_s) for 16 kHz mono float32 audio."""
+    """Words with times (seconds, plus offset_s) for one stretch of 16 kHz mono float32 audio."""
     if samples.size < settings.sample_rate // 10:
         return []
     sr = settings.sample_rate
     words: list[Word] = []
     for a, b in speech_chunks(samples, settings):
-        words += transcribe_chunk(samples[a:b], settings, offset_s + a / sr)
+        a, b = _trim_quiet(samples, a, b, settings)
+        if b - a >= sr // 10:
+            words += transcribe_chunk(samples[a:b], settings, offset_s + a / sr)
     return words
+
+
+def _trim_quiet(samples: np.ndarray, a: int, b: int, settings: Settings) -> tuple[int, int]:
+    """[a, b) without the quiet at its edges beyond vad_pad_ms: Whisper invents words over trailing silence
+    ("That's it."), and VAD keeps up to min-silence + pad of it at a stretch's end."""
+    sound = np.flatnonzero(~levels.silence_mask(levels.frame_db(samples[a:b], settings), settings))
+    if sound.size == 0:
+        return a, b
+    h, pad = levels.hop(settings), settings.vad_pad_ms * settings.sample_rate // 1000
+    return max(a, a + int(sound[0]) * h - pad), min(b, a + (int(sound[-1]) + 1) * h + pad)
 
 
 def warm_up(settings: Settings = SETTINGS) -> None:

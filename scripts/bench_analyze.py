@@ -57,7 +57,8 @@ from mockprep import star as star_mod  # noqa: E402
 from mockprep import transcribe as transcribe_mod  # noqa: E402
 from mockprep.analysis import speech_found  # noqa: E402
 from mockprep.config import SETTINGS, Settings  # noqa: E402
-from mockprep.transcribe import Word, get_model, speech_chunks, transcribe  # noqa: E402
+from mockprep.transcribe import get_model, speech_chunks, transcribe  # noqa: E402
+from mockprep.words import Word  # noqa: E402
 
 STAGES = ("decode", "transcribe", "delivery", "star", "feedback")
 T = TypeVar("T")

@@ -57,7 +57,7 @@ def main() -> int:
                 time.sleep(args.chunk / args.speed)
                 while s.backlog > 1:  # real time would have let the worker keep up
                     time.sleep(0.01)
-            s.feed(a.samples[i: i + step], a.sample_rate, last=i + step >= len(a.samples))  # as the page does
+            s.feed(a.samples[i: i + step], a.sample_rate)  # as the page does
         t = time.perf_counter()
         audio, words, f0, timings = s.finish()
         streamed = analyze_audio(audio, None, None, SETTINGS, words=words, f0=f0, timings=timings)

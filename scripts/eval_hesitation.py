@@ -36,11 +36,10 @@ JOIN_S = 0.6  # silence between the hesitant answer and the fluent one in --stre
 
 from eval_fixtures import match, near  # noqa: E402
 
-from mockprep import audio, delivery, transcribe  # noqa: E402
+from mockprep import audio, delivery, levels, transcribe  # noqa: E402
 from mockprep.config import SETTINGS  # noqa: E402
-from mockprep.delivery import Filler  # noqa: E402
 from mockprep.hesitation import dropped_hesitations  # noqa: E402
-from mockprep.transcribe import Word  # noqa: E402
+from mockprep.words import Filler, Word  # noqa: E402
 
 
 def recordings(only: list[str] | None) -> list[tuple[str, Path, list[dict]]]:
@@ -88,7 +87,7 @@ def stressed(fid: str, path: Path, prefix: tuple[str, Path, list[dict]], use_cac
 
 
 def evaluate_words(fid: str, samples: np.ndarray, words: list[Word], true: list[dict]) -> dict:
-    silent = delivery.silence_mask(delivery.frame_db(samples))
+    silent = levels.silence_mask(levels.frame_db(samples))
     lexical = delivery.detect_fillers(words)
     t0 = time.perf_counter()
     added = dropped_hesitations(samples, words, silent, lexical)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mockprep import star  # noqa: E402
-from mockprep.transcribe import Word  # noqa: E402
+from mockprep.words import Word  # noqa: E402
 
 CHECKS = ("all_parts_present", "situation_brief", "task_ownership", "action_uses_i", "result_quantified",
           "result_specific", "is_story")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mockprep import delivery
-from mockprep.transcribe import Word
+from mockprep.words import Word
 from tests.conftest import analysed, fixture_ids, truth
 
 

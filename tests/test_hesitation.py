@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mockprep import audio, delivery
-from mockprep.delivery import Filler
+from mockprep import audio, delivery, levels
 from mockprep.hesitation import Run, dropped_hesitations, periodicity
-from mockprep.transcribe import Word, transcribe
+from mockprep.transcribe import transcribe
+from mockprep.words import Filler, Word
 from tests.conftest import FIXTURES, analysed, truth
 
 SR = 16_000
@@ -59,7 +59,7 @@ def compose(parts: list[tuple[float, np.ndarray]], total_s: float) -> np.ndarray
 
 
 def find(samples: np.ndarray, words: list[Word]) -> list[Filler]:
-    silent = delivery.silence_mask(delivery.frame_db(samples))
+    silent = levels.silence_mask(levels.frame_db(samples))
     return dropped_hesitations(samples, words, silent, delivery.detect_fillers(words))
 
 

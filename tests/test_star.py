@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mockprep import star
-from mockprep.transcribe import Word
+from mockprep.words import Word
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from mockprep import audio, transcribe
-from mockprep.transcribe import Loudness, Word, looks_broken, merge_number_pieces
+from mockprep.segment import Segmenter
+from mockprep.transcribe import Loudness, invented, looks_broken, merge_number_pieces
+from mockprep.words import Word
 from tests.conftest import FIXTURES
 
 
@@ -32,9 +34,10 @@ def test_a_window_ending_near_the_end_of_a_stretch_is_not_decoded_again(monkeypa
     windows = []
     original = WhisperModel.encode
     monkeypatch.setattr(WhisperModel, "encode", lambda self, f: windows.append(1) or original(self, f))
-    chunks = transcribe.speech_chunks(a.samples)
-    words = transcribe.transcribe(a.samples)
-    assert len(windows) == len(chunks)  # one 30 s window per stretch of at most 25 s
+    stretches = Segmenter().split(a.samples)
+    chunks = [c for s, e in stretches for c in transcribe.speech_chunks(a.samples[s:e])]
+    words = [w for s, e in stretches for w in transcribe.transcribe(a.samples[s:e], offset_s=s / 16000)]
+    assert len(windows) == len(chunks)  # one 30 s window per piece of speech (at most 25 s)
     assert words[-1].end > a.duration_s - 2.0  # and nothing at the end was lost
     text = " ".join(w.norm for w in words)
     assert "payroll" in text and "yeah" not in text.split()[-3:]
@@ -79,3 +82,20 @@ def test_sign_off_invented_after_the_last_word_is_dropped() -> None:
     assert [w.word for w in transcribe._drop_sign_off(ws)] == ["It", "worked."]
     ws[2].probability = ws[3].probability = 0.9  # said clearly: it stays
     assert len(transcribe._drop_sign_off(ws)) == 4
+
+
+class _Seg:
+    def __init__(self, words: list[_W], no_speech: float = 0.1, logprob: float = -0.2, compression: float = 1.4):
+        self.words, self.no_speech_prob = words, no_speech
+        self.avg_logprob, self.compression_ratio = logprob, compression
+
+
+def test_invented_segments_are_recognised() -> None:
+    said = [_W("It", 0.0, 0.2), _W("worked", 0.2, 0.6), _W("well.", 0.6, 0.9)]
+    assert not invented(_Seg(said), said)
+    # Nine words in 0.16 s at the end of a stretch: what tiny.en writes over a trailing silence.
+    text = ["This", "is", "the", "first", "time", "I've", "ever", "seen", "this."]
+    crammed = [_W(w, 16.82 + i * 0.018, 16.84 + i * 0.018) for i, w in enumerate(text)]
+    assert invented(_Seg(crammed, logprob=-1.5), crammed)
+    assert invented(_Seg(said, compression=32.0), said)  # "again again again ..."
+    assert invented(_Seg(said, no_speech=0.9, logprob=-1.2), said)

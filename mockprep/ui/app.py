@@ -244,8 +244,7 @@ class Room:
         session = entry[0]
         if session.duration_s > self.settings.max_duration_s:
             return False  # past the cap: keep what is there, take no more
-        session.feed(np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype="<i2"), self.settings.sample_rate,
-                     last=final)
+        session.feed(np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype="<i2"), self.settings.sample_rate)
         return True
 
     def stop_live(self, key: str, soft: bool) -> tuple[str, dict[str, Any]]:
