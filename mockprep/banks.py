@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,8 @@ class BankError(ValueError):
 
 
 def builtin_banks_dir() -> Path:
-    """The repository's `question_banks/` directory (the package is installed editable)."""
-    return Path(__file__).resolve().parent.parent / "question_banks"
+    """The banks shipped inside the package (mockprep/question_banks/), wherever it is installed."""
+    return Path(str(resources.files("mockprep") / "question_banks"))
 
 
 def load_bank(path: str | Path) -> list[Question]:
