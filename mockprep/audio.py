@@ -18,6 +18,7 @@ class AudioError(ValueError):
 class Audio:
     samples: np.ndarray  # float32, mono, at sample_rate
     sample_rate: int
+    damaged_at_s: float | None = None  # the file broke off here (truncated, corrupt): what came before is kept
 
     @property
     def duration_s(self) -> float:
@@ -40,28 +41,68 @@ def load(path: str | Path, sample_rate: int = SETTINGS.sample_rate, max_upload_m
     cap_mb = SETTINGS.max_upload_mb if max_upload_mb is None else max_upload_mb
     if size > cap_mb * 1024 * 1024:
         raise AudioError(f"{p.name} is larger than {cap_mb:g} MB; record a shorter answer.")
-    samples = _decode(p, sample_rate)
+    samples, damaged_at = _decode(p, sample_rate)
     if samples.size == 0:
         raise AudioError(f"{p.name} contains no audio we can read.")
-    return Audio(samples=samples, sample_rate=sample_rate)
+    return Audio(samples=samples, sample_rate=sample_rate, damaged_at_s=damaged_at)
 
 
-def _decode(p: Path, sample_rate: int) -> np.ndarray:
-    # PyAV (bundled FFmpeg, via faster-whisper) reads every container browsers and phones produce,
-    # resamples and downmixes in one pass, and needs no system ffmpeg.
+def _decode(p: Path, sample_rate: int) -> tuple[np.ndarray, float | None]:
+    """Samples, and where the file broke off if it did (None when it decoded to its end).
+
+    PyAV (bundled FFmpeg, via faster-whisper) reads every container browsers and phones produce and needs
+    no system ffmpeg. Packets that do not decode are skipped, as faster-whisper's own reader does, but
+    noted: a truncated or damaged file is analysed up to where it breaks, and the user is told so.
+    """
     import av
-    from faster_whisper.audio import decode_audio
 
+    chunks: list[np.ndarray] = []
+    broken = False
     try:
-        samples = decode_audio(str(p), sampling_rate=sample_rate)
-    except (av.error.FFmpegError, av.error.InvalidDataError, IndexError, ValueError, StopIteration) as e:
+        container = av.open(str(p), mode="r", metadata_errors="ignore")
+    except (av.error.FFmpegError, IndexError, ValueError, StopIteration) as e:
         raise AudioError(f"{p.name} is not an audio file we can read (it may be corrupt or another format).") from e
     except OSError as e:
         raise AudioError(f"{p.name} could not be read: {e.strerror or e}.") from e
-    samples = np.asarray(samples, dtype=np.float32)
-    if not np.all(np.isfinite(samples)):
-        samples = np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0)
-    return samples
+    with container:
+        if not container.streams.audio:
+            raise AudioError(f"{p.name} has no sound in it (no audio track).")
+        stream = container.streams.audio[0]
+        declared = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=sample_rate)
+        try:
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.error.InvalidDataError:
+                    broken = True
+                    continue
+                for frame in frames:
+                    frame.pts = None  # resample by order, as faster-whisper does: no timestamp checks
+                    chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(frame)]
+            chunks += [out.to_ndarray().reshape(-1) for out in resampler.resample(None)]
+        except (av.error.FFmpegError, ValueError, IndexError) as e:
+            if not chunks:
+                raise AudioError(f"{p.name} is not an audio file we can read (it may be corrupt or another "
+                                 "format).") from e
+            broken = True
+    samples = np.concatenate(chunks).astype(np.float32) / 32768.0 if chunks else np.zeros(0, np.float32)
+    got = len(samples) / sample_rate
+    declared = _wav_declared_s(p) or declared  # FFmpeg trims a WAV's declared size to the file's
+    if declared is not None and declared - got > 0.5:
+        broken = True  # the header promised more than the file holds: cut short
+    return samples, (round(got, 2) if broken and got > 0 else None)
+
+
+def _wav_declared_s(p: Path) -> float | None:
+    """The length a WAV file's header promises (a recording cut off mid-write promises more than it holds)."""
+    import wave
+
+    try:
+        with wave.open(str(p), "rb") as w:
+            return w.getnframes() / w.getframerate()
+    except (wave.Error, EOFError, OSError, ZeroDivisionError):
+        return None  # not a plain PCM WAV: FFmpeg's reading stands
 
 
 def from_array(samples: np.ndarray, sample_rate: int, target_rate: int = SETTINGS.sample_rate) -> Audio:

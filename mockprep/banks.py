@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from mockprep.assessment import QuestionType
+
 # libyaml's safe loader when it is there: the banks load at every start, and it is several times faster.
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -26,6 +28,7 @@ __all__ = [
     "Question",
     "builtin_banks_dir",
     "competencies",
+    "load_all",
     "load_bank",
     "load_banks",
     "pick",
@@ -39,7 +42,8 @@ MAX_TEXT_CHARS = 400
 MIN_PROBES = 2
 
 _BANK_KEYS = frozenset({"bank", "title", "kind", "role", "questions"})
-_QUESTION_KEYS = frozenset({"id", "text", "competency", "probes"})
+_QUESTION_KEYS = frozenset({"id", "text", "competency", "probes", "type"})
+TYPES = tuple(t.value for t in QuestionType)
 _REQUIRED_BANK_KEYS = ("bank", "kind", "questions")
 
 
@@ -52,6 +56,8 @@ class Question:
     kind: str
     role: str
     probes: tuple[str, ...]
+    type: QuestionType = QuestionType.STORY
+    type_inferred: bool = False  # the type was guessed from the wording, not given
 
 
 class BankError(ValueError):
@@ -68,6 +74,11 @@ class BankError(ValueError):
 def builtin_banks_dir() -> Path:
     """The banks shipped inside the package (mockprep/question_banks/), wherever it is installed."""
     return Path(str(resources.files("mockprep") / "question_banks"))
+
+
+def load_all(data_dir: str | Path) -> tuple[list[Question], list[BankError]]:
+    """The built-in banks, then the user's own (data_dir/banks/*.yaml)."""
+    return load_banks([builtin_banks_dir(), Path(data_dir) / "banks"])
 
 
 def load_bank(path: str | Path) -> list[Question]:
@@ -288,6 +299,16 @@ def _question(
             _line(probes_node),
             f"{label} has {len(probes)} probe(s); at least {MIN_PROBES} follow-ups are needed",
         )
+    if "type" in item:
+        qtype = _text_field(path, item, fields, "type", label)
+        if qtype not in TYPES:
+            raise BankError(path, _line(fields["type"][1]),
+                            f"{label} type '{qtype}' is not one of: {', '.join(TYPES)}")
+        inferred = False
+    else:  # a user's bank may leave it out: read it from the wording
+        from mockprep.qtype import infer
+
+        qtype, inferred = infer(text).value, True
     return Question(
         id=qid,
         text=text,
@@ -296,6 +317,8 @@ def _question(
         kind=kind,
         role=role,
         probes=tuple(probes),
+        type=QuestionType(qtype),
+        type_inferred=inferred,
     )
 
 

@@ -7,6 +7,7 @@ import json
 import sys
 
 from mockprep import config
+from mockprep.banks import TYPES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,10 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--limit", type=float, default=None, help="time limit in seconds (default 120)")
     p.add_argument("--json", action="store_true", help="print the analysis as JSON")
     p.add_argument("--model", help="faster-whisper model name or local CTranslate2 folder (default: bundled tiny.en)")
+    p.add_argument("--type", choices=TYPES, help="the kind of question (default: read from --question's wording)")
+    p.add_argument("--live", action="store_true",
+                   help="feed the file through the streaming session the browser uses (same result, as a check)")
 
     q = sub.add_parser("questions", help="list the question banks")
     q.add_argument("--competency")
     q.add_argument("--bank")
+    q.add_argument("--type", choices=TYPES)
 
     h = sub.add_parser("history", help="list your attempts")
     h.add_argument("--csv", action="store_true", help="print the history as CSV")
@@ -41,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--auth", help="user:password, required when serving beyond this machine")
 
     args = parser.parse_args(argv)
+    config.offline()
     try:
         if args.command == "analyze":
             return _analyze(args)
@@ -58,15 +64,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from mockprep.analysis import analyze
+    from mockprep.analysis import analyze, analyze_live
+    from mockprep.assessment import QuestionType
     from mockprep.audio import AudioError
+    from mockprep.qtype import infer
     from mockprep.transcribe import ModelError
 
     settings = config.SETTINGS
     if args.model:
         settings = settings.with_overrides(model=args.model)
+    qtype = QuestionType(args.type) if args.type else infer(args.question or "")
     try:
-        result = analyze(args.audio, args.question, args.limit, settings)
+        result = (analyze_live if args.live else analyze)(args.audio, args.question, args.limit, settings, qtype)
     except (AudioError, ModelError) as e:
         print(f"mockprep: {e}", file=sys.stderr)
         return 2
@@ -75,29 +84,32 @@ def _analyze(args: argparse.Namespace) -> int:
     else:
         from mockprep.terminal import print_report
 
-        print_report(result.to_dict())
+        print_report(result, settings=settings)
     return 0
 
 
 def _questions(args: argparse.Namespace) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    from mockprep.banks import builtin_banks_dir, load_banks
+    from mockprep.banks import load_all
 
-    questions, errors = load_banks([builtin_banks_dir(), config.SETTINGS.data_dir / "banks"])
+    questions, errors = load_all(config.SETTINGS.data_dir)
     console = Console()
     for e in errors:
-        console.print(f"[red]{e}[/red]")
-    table = Table("id", "competency", "bank", "question", show_lines=False)
-    for qn in questions:
-        if args.competency and qn.competency != args.competency:
-            continue
-        if args.bank and qn.bank != args.bank:
-            continue
-        table.add_row(qn.id, qn.competency, qn.bank, qn.text)
+        console.print(f"[red]{escape(str(e))}[/red]")
+    shown = [q for q in questions if (not args.competency or q.competency == args.competency)
+             and (not args.bank or q.bank == args.bank) and (not args.type or q.type.value == args.type)]
+    table = Table("id", "type", "competency", "bank", "question", show_lines=False,
+                  caption=f"{len(shown)} of {len(questions)} questions")
+    for qn in shown:
+        table.add_row(escape(qn.id), qn.type.value, escape(qn.competency), escape(qn.bank), escape(qn.text))
     console.print(table)
-    return 1 if errors and not questions else 0
+    if not questions:
+        console.print("[red]No questions could be loaded: the built-in banks are missing from this install.[/red]")
+        return 1
+    return 0
 
 
 def _store():
@@ -143,7 +155,7 @@ def _reanalyze(args: argparse.Namespace) -> int:
             print(f"mockprep: there is no attempt {aid}.", file=sys.stderr)
             failed += 1
             continue
-        status = out.analysis["status"] if out.analysis else f"error: {out.error}"
+        status = out.analysis.status if out.analysis else f"error: {out.error}"
         print(f"attempt {aid}: {status}")
         failed += out.analysis is None
     return 1 if failed else 0
@@ -157,10 +169,10 @@ def _drill(args: argparse.Namespace) -> int:
     from rich.live import Live
 
     from mockprep import drill, practice
-    from mockprep.banks import builtin_banks_dir, load_banks
-    from mockprep.feedback import clock
+    from mockprep.banks import load_all, pick
     from mockprep.recorder import RecorderError, check, record
     from mockprep.stream import StreamSession
+    from mockprep.words import clock
 
     console = Console()
     settings = config.SETTINGS
@@ -170,15 +182,16 @@ def _drill(args: argparse.Namespace) -> int:
     except RecorderError as e:
         print(f"mockprep: {e}", file=sys.stderr)
         return 2
-    questions, _ = load_banks([builtin_banks_dir(), settings.data_dir / "banks"])
+    questions, _ = load_all(settings.data_dir)
+    if not questions:
+        print("mockprep: no questions could be loaded: the built-in banks are missing from this install.",
+              file=sys.stderr)
+        return 2
     by_id = {q.id: q for q in questions}
     qid = drill.next_due(store)
     q = by_id.get(qid) if qid else None
     if q is None:
-        import random
-
-        q = random.choice(questions)
-    question = {"id": q.id, "text": q.text, "competency": q.competency}
+        q = pick(questions)
     limit = args.limit or settings.limit_s
     console.print(f"[bold]{q.text}[/bold]\n[dim]{q.competency.replace('_', ' ')} · press Enter to start, "
                   "Enter again to stop[/dim]")
@@ -186,7 +199,7 @@ def _drill(args: argparse.Namespace) -> int:
     stop = threading.Event()
     threading.Thread(target=lambda: (input(), stop.set()), daemon=True).start()
     path = store.audio_dir / f"{time.strftime('%Y%m%d-%H%M%S')}-{q.id}.wav"
-    aid = store.add_attempt(path, question, limit)  # before recording: a crash leaves it to reanalyse
+    aid = store.add_attempt(path, q, limit)  # before recording: a crash leaves it to reanalyse
     session = StreamSession(None, settings)  # transcribes while the answer is spoken; recorder writes the file
     with Live(console=console, refresh_per_second=5) as live:
         def tick(elapsed: float) -> None:
@@ -204,13 +217,14 @@ def _drill(args: argparse.Namespace) -> int:
             return 2
     if rec.cut_at_limit:
         console.print(f"[yellow]Stopped at the {clock(limit)} limit.[/yellow]")
-    out = practice.finish_streamed(store, aid, session, question, limit, settings)
+    out = practice.finish_streamed(store, aid, session, q, limit, settings, ran_s=rec.duration_s,
+                                   cut_at_limit=rec.cut_at_limit)
     if out.analysis is None:
         print(f"mockprep: {out.error}", file=sys.stderr)
         return 1
     from mockprep.terminal import print_report
 
-    print_report(out.analysis, console)
+    print_report(out.analysis, console, settings)
     return 0
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 # What keeps every library off the network and quiet. Set by `offline()` before faster-whisper, Hugging Face
 # or Gradio is first imported (their settings are read at import), never as a side effect of importing us.
 OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-               "DO_NOT_TRACK": "1"}
+               "DO_NOT_TRACK": "1", "OTEL_SDK_DISABLED": "true", "FASTAPI_OTEL_AUTO_CONFIGURE": "false"}
 
 
 def offline() -> None:
@@ -54,6 +54,9 @@ class Settings:
     # idle worker transcribes up to there as a guess, and at Stop only the words after it are left.
     split_pause_s: float = 0.3
     split_min_s: float = 1.0
+    # A guess is only started when the worker, at its recent pace, would finish it within this long: on a busy
+    # machine long guesses would hold back the next stretch and are often redone (docs/benchmarks.md).
+    guess_max_wall_s: float = 1.5
     # A stretch that comes back broken twice is read once more with this penalty on repeating itself.
     retry_repetition_penalty: float = 1.3
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
@@ -101,6 +104,10 @@ class Settings:
 
     # STAR
     action_result_target: float = 0.60
+    # The split coaches aim for, drawn under the candidate's own: brief setup, most of the time on what
+    # they did and what it achieved.
+    star_target_split: tuple[tuple[str, float], ...] = (("situation", 0.15), ("task", 0.10), ("action", 0.50),
+                                                        ("result", 0.25))
     situation_max_sentences: int = 2
     situation_max_share: float = 0.25
     sentence_split_pause_s: float = 0.9
@@ -111,6 +118,10 @@ class Settings:
 
     # Feedback
     max_tips: int = 5
+    # A live recording no piece has come for in this long was left (tab closed): what arrived is analysed.
+    live_idle_s: float = 120.0
+    # Say so when more than this share of a live answer never reached the server.
+    missing_audio_note_share: float = 0.01
 
     # Storage and app
     data_dir: Path = field(default_factory=lambda: _default_data_dir())

@@ -31,6 +31,9 @@ class Delivery:
     monotone: bool | None
     # Longest silence (s) at each boundary between consecutive words, from the audio; splits run-on sentences.
     boundary_gaps: tuple[float, ...] = ()
+    # Audio between the first and last word that never arrived (a live answer on a busy machine): left out
+    # of every rate, and no pause is read into it.
+    missing_s: float = 0.0
 
     @property
     def filler_count(self) -> int:
@@ -38,7 +41,7 @@ class Delivery:
 
     @property
     def fillers_per_min(self) -> float:
-        span = self.speech_end - self.speech_start
+        span = self.speech_end - self.speech_start - self.missing_s
         return round(self.filler_count / span * 60, 1) if span > 0 else 0.0
 
 
@@ -250,16 +253,25 @@ def vocal_variety(samples: np.ndarray, silent: np.ndarray, settings: Settings = 
 # ---------------------------------------------------------------- all together
 
 
+def _overlap(a: Span, b: Span) -> float:
+    return max(0.0, min(a.end, b.end) - max(a.start, b.start))
+
+
 def measure(samples: np.ndarray, words: list[Word], settings: Settings = SETTINGS,
-            f0: np.ndarray | None = None) -> Delivery:
-    """Everything about how it was said; f0 may come precomputed (streaming) to save time at Stop."""
+            f0: np.ndarray | None = None, missing: tuple[Span, ...] = ()) -> Delivery:
+    """Everything about how it was said; f0 may come precomputed (streaming) to save time at Stop.
+
+    missing: stretches of the recording that never arrived (silence stands in for them)."""
     db = frame_db(samples, settings)
     silent = silence_mask(db, settings)
     start, end = speech_bounds(silent, words, settings)
-    span = max(end - start, 1e-6)
+    lost = sum(_overlap(m, Span(start, end)) for m in missing)
+    span = max(end - start - lost, 1e-6)
     inner = [s for s in silences(silent, 0.25, settings) if s.start >= start and s.end <= end]
-    pauses = tuple(s for s in inner if s.duration >= settings.long_pause_s)
-    phonation = max(span - sum(s.duration for s in inner), 1e-6)
+    pauses = tuple(s for s in inner if s.duration >= settings.long_pause_s
+                   and not any(_overlap(s, m) > 0 for m in missing))
+    quiet = sum(s.duration - sum(_overlap(s, m) for m in missing) for s in inner)
+    phonation = max(span - quiet, 1e-6)
     n = count_words(words)
     pitch_range, loud_std, monotone = vocal_variety(samples, silent, settings, f0)
     return Delivery(
@@ -276,4 +288,5 @@ def measure(samples: np.ndarray, words: list[Word], settings: Settings = SETTING
         loudness_std_db=loud_std,
         monotone=monotone,
         boundary_gaps=boundary_gaps(silent, words, settings),
+        missing_s=round(lost, 2),
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from fsrs import Card, Rating, Scheduler
 
-from mockprep.config import SETTINGS, Settings
+from mockprep.analysis import Analysis
+from mockprep.feedback import GapId, Severity
 from mockprep.store import Store
 
 # Fuzzing off: the same answers give the same schedule, which users (and tests) can follow.
@@ -19,43 +19,52 @@ SCHEDULER = Scheduler(enable_fuzzing=False)
 class Weak:
     question_id: str
     question_text: str
-    score: int
+    score: int | None
     duration_s: float
     reasons: tuple[str, ...]
     attempt_id: int
 
 
-def weaknesses(analysis: dict[str, Any], settings: Settings = SETTINGS) -> list[str]:
-    """What made this answer weak, in words a candidate can act on."""
-    if analysis.get("status") != "ok":
+# How each gap reads in a list of what to work on.
+REASONS = {
+    GapId.NOT_A_STORY: "not a specific story",
+    GapId.OVER_LIMIT: "over the time limit",
+    GapId.MISSING_RESULT: "no Result",
+    GapId.RESULT_NOT_QUANTIFIED: "Result without a number",
+    GapId.ACTION_WE: "“we” instead of “I”",
+    GapId.MISSING_ACTION: "no actions of your own",
+    GapId.SITUATION_LONG: "long Situation",
+    GapId.ACTION_RESULT_SHORT: "too little on Action and Result",
+    GapId.TASK_OWNERSHIP: "your own task not stated",
+    GapId.FILLERS: "many fillers",
+    GapId.PACE_FAST: "too fast",
+    GapId.PACE_SLOW: "too slow",
+    GapId.LONG_PAUSES: "long pauses",
+    GapId.MONOTONE: "flat delivery",
+}
+
+
+def weaknesses(analysis: Analysis) -> list[str]:
+    """What made this answer weak, in words a candidate can act on: its gaps, most important first."""
+    if not analysis.ok:
         return ["no answer was heard"]
-    out = []
-    star = analysis["star"]
-    checks = star["checks"]
-    if star["parts"]["result"]["sentences"] == 0:
-        out.append("no Result")
-    elif not checks["result_quantified"]["passed"]:
-        out.append("Result without a number")
-    if analysis.get("over_limit_s", 0) > 0:
-        out.append(f"{analysis['over_limit_s']:.0f} s over the limit")
-    if not checks["action_uses_i"]["passed"]:
-        out.append("“we” instead of “I”")
-    if not checks["situation_brief"]["passed"]:
-        out.append("long Situation")
-    if not checks["is_story"]["passed"]:
-        out.append("not a specific story")
-    if analysis["delivery"]["fillers_per_min"] >= settings.fillers_per_min_high:
-        out.append(f"{analysis['delivery']['fillers_per_min']:.0f} fillers a minute")
-    return out
+    return [REASONS.get(t.id, t.id.value.replace("_", " ")) for t in analysis.gaps
+            if t.severity != Severity.LOW]
 
 
-def rating(analysis: dict[str, Any], settings: Settings = SETTINGS) -> Rating:
-    """Again for a broken answer, Hard for a weak one, Good or Easy as it becomes a strict STAR answer."""
-    if analysis.get("status") != "ok":
+# Gaps that make an answer fail outright, whatever it scored: it has to be done again soon.
+SERIOUS = frozenset({GapId.NOT_A_STORY, GapId.MISSING_RESULT, GapId.OVER_LIMIT})
+
+
+def rating(analysis: Analysis) -> Rating:
+    """Again for a broken answer, Hard for a weak one, Good or Easy as it stops having gaps.
+
+    Rated by the answer's own rubric: its score and its gaps (delivery alone for an open question)."""
+    if not analysis.ok:
         return Rating.Again
-    score = analysis["star"]["score"]
-    weak = weaknesses(analysis, settings)
-    serious = {"no Result", "not a specific story"} & set(weak) or analysis.get("over_limit_s", 0) > 0
+    serious = any(t.id in SERIOUS for t in analysis.gaps)
+    weak = any(t.severity != Severity.LOW for t in analysis.gaps)
+    score = analysis.score if analysis.score is not None else (100 if not (serious or weak) else 60)
     if score < 50 or serious:
         return Rating.Again
     if score < 70 or weak:
@@ -63,12 +72,12 @@ def rating(analysis: dict[str, Any], settings: Settings = SETTINGS) -> Rating:
     return Rating.Good if score < 90 else Rating.Easy
 
 
-def review(store: Store, question_id: str, analysis: dict[str, Any], now: datetime | None = None) -> datetime:
+def review(store: Store, question_id: str, analysis: Analysis, now: datetime | None = None) -> datetime:
     """Schedule the question's next drill from this answer; returns when it is due."""
     saved = store.card(question_id)
     card = Card.from_json(saved[0]) if saved else Card()
     card, _ = SCHEDULER.review_card(card, rating(analysis), now or datetime.now(UTC))
-    store.save_card(question_id, card.to_json(), card.due.timestamp(), (analysis.get("star") or {}).get("score"))
+    store.save_card(question_id, card.to_json(), card.due.timestamp(), analysis.score)
     return card.due
 
 
@@ -88,15 +97,16 @@ def next_due(store: Store, now: datetime | None = None) -> str | None:
     return cards[0]["question_id"] if cards else None
 
 
-def weakest(store: Store, n: int = 3, settings: Settings = SETTINGS) -> list[Weak]:
-    """The n questions whose latest answer is weakest: the stories to rewrite in strict STAR."""
-    latest: dict[str, Any] = {}
+def weakest(store: Store, n: int = 3) -> list[Weak]:
+    """The n questions whose latest answer is weakest: the answers to rewrite and record again."""
+    latest = {}
     for a in store.attempts():  # newest first
-        if a.question_id and a.question_id not in latest and a.status in ("ok", "no_speech"):
+        if a.question_id and a.question_id not in latest and a.analysis is not None:
             latest[a.question_id] = a
     rows = []
     for qid, a in latest.items():
-        reasons = weaknesses(a.analysis or {}, settings)
+        reasons = weaknesses(a.analysis)
         if reasons or (a.score or 0) < 80:
-            rows.append(Weak(qid, a.question_text or qid, a.score or 0, a.duration_s or 0.0, tuple(reasons), a.id))
-    return sorted(rows, key=lambda w: (w.score, -len(w.reasons)))[:n]
+            rows.append(Weak(qid, a.question_text or qid, a.score, a.duration_s or 0.0, tuple(reasons), a.id))
+    # Unscored (open) answers rank by their delivery gaps alone, after scored answers of the same weight.
+    return sorted(rows, key=lambda w: (w.score if w.score is not None else 80, -len(w.reasons)))[:n]

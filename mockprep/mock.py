@@ -1,87 +1,149 @@
-"""Mock interviews: a run of questions across competencies, each followed by the probe its weakest part calls for."""
+"""Mock interviews: questions mixed as a real interview mixes them, each answer followed by the probe its
+weakest part calls for, then a summary.
+
+`MockInterview` is a small immutable state machine: the UI (or any other adapter) keeps the current
+state, records each answer where it records any other, and asks the state what comes next.
+"""
 
 from __future__ import annotations
 
 import random
-from typing import Any
+from collections import Counter
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
+from mockprep.analysis import Analysis
+from mockprep.assessment import QuestionType
 from mockprep.banks import Question
+from mockprep.feedback import GapId
 
-# What an interviewer asks next, by what the answer lacked (behavioural-event-interview style).
-PROBES = {
-    "not_story": "Can you tell me about one specific time that happened? What did you do?",
-    "no_result": "What was the outcome, in numbers?",
-    "no_number": "How did you measure the result?",
-    "we": "What exactly did you do yourself?",
-    "long_situation": "What was your part in it?",
-    "no_task": "What were you responsible for?",
-    "over_limit": "In one sentence: what was the result?",
+# What an interviewer asks next, by the weakest part of the answer (behavioural-event-interview style).
+PROBES: dict[GapId, str] = {
+    GapId.NOT_A_STORY: "Can you tell me about one specific time that happened? What did you do?",
+    GapId.MISSING_RESULT: "What was the outcome, in numbers?",
+    GapId.RESULT_NOT_QUANTIFIED: "How did you measure the result?",
+    GapId.ACTION_WE: "What exactly did you do yourself?",
+    GapId.MISSING_ACTION: "What did you do, step by step?",
+    GapId.SITUATION_LONG: "What was your part in it?",
+    GapId.ACTION_RESULT_SHORT: "What did you do next, and what came of it?",
+    GapId.TASK_OWNERSHIP: "What were you responsible for?",
+    GapId.OVER_LIMIT: "In one sentence: what was the result?",
 }
+FALLBACK_PROBE = "And then what happened?"
 
 
-def pick_questions(questions: list[Question], n: int = 5, rng: random.Random | None = None,
-                   only_ids: list[str] | None = None) -> list[Question]:
-    """n behavioural questions, each from a different competency where possible."""
+def follow_up(analysis: Analysis | None, question: Question | None = None) -> str:
+    """The probe for this answer: for its most important gap that has one, else the question's own first."""
+    if analysis is None or not analysis.ok:
+        return PROBES[GapId.NOT_A_STORY] if (question is None or question.type == QuestionType.STORY) else \
+            "Could you answer that again, in a few sentences?"
+    for gap in analysis.gaps:
+        if gap.id in PROBES:
+            return PROBES[gap.id]
+    return question.probes[0] if question and question.probes else FALLBACK_PROBE
+
+
+def pick_questions(questions: list[Question], n: int = 5, rng: random.Random | None = None) -> list[Question]:
+    """n questions in the order of a real interview: an opener, stories from different competencies (with a
+    hypothetical and a strength or weakness in a longer one), and a motivation question to close."""
     rng = rng or random.Random()
-    if only_ids:
-        by_id = {q.id: q for q in questions}
-        return [by_id[i] for i in only_ids if i in by_id][:n] if n else [by_id[i] for i in only_ids if i in by_id]
-    pool = [q for q in questions if q.kind == "behavioral"] or list(questions)
-    rng.shuffle(pool)
+    by_type: dict[QuestionType, list[Question]] = {t: [] for t in QuestionType}
+    for q in questions:
+        by_type[q.type].append(q)
+    for pool in by_type.values():
+        rng.shuffle(pool)
+    plan: list[QuestionType] = []
+    if n >= 2:
+        plan.append(QuestionType.INTRODUCTION)
+    middle = [QuestionType.SITUATIONAL] * (n >= 5) + [QuestionType.STRENGTH_WEAKNESS] * (n >= 6)
+    closing = [QuestionType.MOTIVATION] * (n >= 3)
+    plan += [QuestionType.STORY] * (n - len(plan) - len(middle) - len(closing))
+    plan += middle + closing
     chosen: list[Question] = []
     seen: set[str] = set()
-    for q in pool:  # first pass: one per competency
-        if q.competency not in seen:
+    for t in plan:
+        pool = by_type[t] or by_type[QuestionType.STORY]
+        q = next((q for q in pool if q not in chosen and q.competency not in seen), None) or \
+            next((q for q in pool if q not in chosen), None)
+        if q is not None:
             chosen.append(q)
             seen.add(q.competency)
-        if len(chosen) == n:
-            return chosen
-    chosen += [q for q in pool if q not in chosen][: n - len(chosen)]
     return chosen
 
 
-def weakest_part(analysis: dict[str, Any]) -> str | None:
-    """The one gap a follow-up should probe, most important first; None for a strong answer."""
-    if analysis.get("status") != "ok":
-        return "not_story"
-    checks = analysis["star"]["checks"]
-    parts = analysis["star"]["parts"]
-    if not checks["is_story"]["passed"]:
-        return "not_story"
-    if parts["result"]["sentences"] == 0:
-        return "no_result"
-    if not checks["action_uses_i"]["passed"]:
-        return "we"
-    if not checks["situation_brief"]["passed"]:
-        return "long_situation"
-    if not checks["result_quantified"]["passed"]:
-        return "no_number"
-    if not checks["task_ownership"]["passed"]:
-        return "no_task"
-    if analysis.get("over_limit_s", 0) > 0:
-        return "over_limit"
-    return None
+class Phase(StrEnum):
+    ANSWER = "answer"  # the question is asked; its answer is next
+    PROBE = "probe"  # the follow-up is asked; its answer is next
+    DONE = "done"
 
 
-def follow_up(analysis: dict[str, Any], question: dict[str, Any] | None = None) -> str:
-    """The probe for this answer: its weakest part, else the question's own first probe."""
-    gap = weakest_part(analysis)
-    if gap:
-        return PROBES[gap]
-    probes = (question or {}).get("probes") or []
-    return probes[0] if probes else "And then what happened?"
+@dataclass(frozen=True)
+class Summary:
+    answers: int
+    average_score: int | None
+    over_limit: int
+    most_common_gap: GapId | None
+    advice: str
 
 
-def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """rows: the main answers' analyses. Average score, time over, and the most common gap."""
-    ok = [r for r in rows if r and r.get("status") == "ok"]
-    gaps = [g for g in (weakest_part(r) for r in rows if r) if g]
-    common = max(set(gaps), key=gaps.count) if gaps else None
-    return {
-        "answers": len(rows),
-        "average_score": round(sum(r["star"]["score"] for r in ok) / len(ok)) if ok else 0,
-        "over_limit": sum(1 for r in ok if r.get("over_limit_s", 0) > 0),
-        "most_common_gap": common,
-        "advice": PROBES.get(common, "Keep answers in strict STAR, under two minutes.") if common else
-        "Every answer held up; drill the ones due next.",
-    }
+@dataclass(frozen=True)
+class MockInterview:
+    id: int
+    questions: tuple[Question, ...]
+    pos: int = 0
+    phase: Phase = Phase.ANSWER
+    answers: tuple[Analysis | None, ...] = ()  # the main answers so far (None: skipped or not analysed)
+    probe: str | None = None
+    parent_id: int | None = None  # the attempt the follow-up belongs to
+
+    @classmethod
+    def start(cls, mock_id: int, questions: list[Question]) -> MockInterview:
+        return cls(mock_id, tuple(questions), phase=Phase.ANSWER if questions else Phase.DONE)
+
+    @property
+    def question(self) -> Question | None:
+        return self.questions[self.pos] if self.pos < len(self.questions) else None
+
+    @property
+    def asking(self) -> str:
+        """What the interviewer is asking now."""
+        if self.phase == Phase.PROBE and self.probe:
+            return self.probe
+        return self.question.text if self.question else ""
+
+    def answered(self, analysis: Analysis | None, attempt_id: int | None) -> MockInterview:
+        """An answer came in: a main answer leads to its follow-up, a follow-up to the next question."""
+        if self.phase == Phase.ANSWER:
+            if analysis is None:  # nothing usable was heard: ask again
+                return self
+            return replace(self, phase=Phase.PROBE, answers=(*self.answers, analysis),
+                           probe=follow_up(analysis, self.question), parent_id=attempt_id)
+        return self._next()
+
+    def skip(self) -> MockInterview:
+        if self.phase == Phase.ANSWER:
+            return replace(self, answers=(*self.answers, None))._next()
+        return self._next()
+
+    def _next(self) -> MockInterview:
+        pos = self.pos + 1
+        return replace(self, pos=pos, phase=Phase.DONE if pos >= len(self.questions) else Phase.ANSWER,
+                       probe=None, parent_id=None)
+
+    def summary(self) -> Summary:
+        return summary([a for a in self.answers if a is not None])
+
+
+def summary(answers: list[Analysis]) -> Summary:
+    """Average score, answers over the limit, and the gap that came up most."""
+    ok = [a for a in answers if a.ok]
+    scored = [a.score for a in ok if a.score is not None]
+    firsts = [next((g.id for g in a.gaps if g.id in PROBES), None) for a in answers]
+    counts = Counter(g for g in firsts if g)
+    common = counts.most_common(1)[0][0] if counts else None
+    if common:
+        advice = f"Most answers lacked the same thing; expect to be asked: “{PROBES[common]}”"
+    else:
+        advice = "Every answer held up; drill the ones due next."
+    return Summary(len(answers), round(sum(scored) / len(scored)) if scored else None,
+                   sum(1 for a in ok if a.over_limit_s > 0), common, advice)

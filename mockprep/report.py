@@ -7,11 +7,15 @@ import io
 import shutil
 import time
 from html import escape
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mockprep.feedback import clock
+from mockprep.assessment import RUBRIC_NAMES
+from mockprep.config import SETTINGS, Settings
+from mockprep.render import feedback_html
 from mockprep.store import Attempt, Store
+from mockprep.words import clock
 
 
 def _bar(share: float, width: int = 30) -> str:
@@ -19,42 +23,50 @@ def _bar(share: float, width: int = 30) -> str:
     return "█" * n + "·" * (width - n)
 
 
-def attempt_markdown(a: Attempt, audio_name: str | None = None) -> str:
+def attempt_markdown(a: Attempt, audio_name: str | None = None, settings: Settings = SETTINGS) -> str:
     lines = [f"## {a.question_text or 'Answer'}", "", f"*{a.when}* · attempt {a.id} · status {a.status}", ""]
     if audio_name:
         lines += [f"Audio: [{audio_name}]({audio_name})", ""]
     d = a.analysis
-    if not d or d.get("status") != "ok":
-        lines.append(a.error or (d or {}).get("message") or "No analysis.")
+    if d is None or not d.ok or d.assessment is None or d.delivery is None:
+        lines.append(a.error or (d.message if d else None) or "No analysis.")
         return "\n".join(lines) + "\n"
-    star, dl = d["star"], d["delivery"]
-    lines += [f"**Score {star['score']}/100** · length {clock(d['duration_s'])} of {clock(d['limit_s'])}"
-              + (f" · {d['over_limit_s']:.0f} s over the limit" if d["over_limit_s"] else ""), "",
-              "### STAR timeline", "", "```"]
-    lines += [f"{name:<10} {_bar(p['share'])} {p['seconds']:5.0f} s {p['share']:4.0%}"
-              for name, p in star["parts"].items()]
-    lines += ["```", "", "### Fix first", ""]
-    lines += [f"{i}. {t['message']}" for i, t in enumerate(d["feedback"], 1)] or ["Nothing urgent."]
+    x, dl = d.assessment, d.delivery
+    lines += [f"> {n}" for n in d.notes] + ([""] if d.notes else [])
+    score = f"**Score {d.score}/100**" if d.score is not None else "**No content score** (open question)"
+    lines += [f"{score} · judged as {RUBRIC_NAMES[d.rubric]} · length {clock(d.duration_s)} of {clock(d.limit_s)}"
+              + (f" · {d.over_limit_s:.0f} s over the limit" if d.over_limit_s else ""), ""]
+    if x.parts:
+        lines += ["### Timeline", "", "```"]
+        lines += [f"{name:<10} {_bar(p.share)} {p.seconds:5.0f} s {p.share:4.0%}" for name, p in x.parts.items()]
+        lines += ["```", ""]
+    lines += ["### Fix first", ""]
+    lines += [f"{i}. {t.message}" for i, t in enumerate(d.feedback(settings), 1)] or ["Nothing urgent."]
     lines += ["", "### Transcript", ""]
-    lines += [f"- **{s['label'].upper()}** ({clock(s['start'])}) {s['text']}" for s in star["sentences"]]
-    pauses = ", ".join(f"{clock(p['start'])} ({p['end'] - p['start']:.1f} s)" for p in dl["pauses"]) or "none"
+    lines += [f"- **{s.label.upper()}** ({clock(s.start)}) {s.text}" for s in x.sentences]
+    pauses = ", ".join(f"{clock(p.start)} ({p.duration:.1f} s)" for p in dl.pauses) or "none"
+    lo, hi = settings.pace_band_wpm
     lines += ["", "### Delivery", "",
-              f"- Pace: {dl['wpm']:.0f} words a minute (articulation {dl['articulation_wpm']:.0f}; aim 130-160)",
-              f"- Fillers: {dl['filler_count']} ({dl['fillers_per_min']:.1f} a minute)",
-              f"- Long pauses: {pauses}",
-              "", "### Checks", ""]
-    lines += [f"- {'✓' if c['passed'] else '✗'} {k}: {c['detail']}" for k, c in star["checks"].items()]
+              f"- Pace: {dl.wpm:.0f} words a minute (articulation {dl.articulation_wpm:.0f}; aim {lo:.0f}-{hi:.0f})",
+              f"- Fillers: {dl.filler_count} ({dl.fillers_per_min:.1f} a minute)",
+              f"- Long pauses: {pauses}", ""]
+    if x.checks:
+        lines += ["### Checks", ""]
+        lines += [f"- {'✓' if c.passed else '✗'} {k.value}: {c.detail}" for k, c in x.checks.items()]
     return "\n".join(lines) + "\n"
 
 
-def attempt_html(a: Attempt, audio_name: str | None = None) -> str:
-    from mockprep.ui.render import CSS, feedback_html
+def page_css() -> str:
+    """The app's own stylesheet, so an exported report looks like the feedback view."""
+    return (resources.files("mockprep") / "ui" / "static" / "mockprep.css").read_text(encoding="utf-8")
 
+
+def attempt_html(a: Attempt, audio_name: str | None = None) -> str:
     title = escape(a.question_text or "Answer")
     body = feedback_html(a.analysis) if a.analysis else f"<p>{escape(a.error or 'No analysis.')}</p>"
     audio = f'<audio controls src="{escape(audio_name)}"></audio>' if audio_name else ""
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title><style>{CSS}</style></head>"
-            f"<body style='font-family:sans-serif;max-width:960px;margin:auto'><h2>{title}</h2>"
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title><style>{page_css()}</style>"
+            f"</head><body style='font-family:sans-serif;max-width:960px;margin:auto'><h2>{title}</h2>"
             f"<p>{escape(a.when)} · attempt {a.id}</p>{audio}{body}</body></html>")
 
 

@@ -1,4 +1,5 @@
-"""The story's structure: sentences labelled Situation, Task, Action, Result or other, and the STAR checks.
+"""The STAR rubric for story questions: sentences labelled Situation, Task, Action, Result or other, and
+the STAR checks.
 
 Labelling is cue scores (phrases typical of each part) plus a position prior, decoded with Viterbi over
 mostly-forward transitions (S -> T -> A -> R), so one odd sentence does not flip the story around it.
@@ -7,194 +8,32 @@ The cues and weights were tuned on tests/data/star_corpus.yaml; docs/scoring.md 
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import re
-from dataclasses import dataclass
 
+from mockprep.assessment import Assessment, Check, CheckId, Part, Rubric, parts_of, weighted_score
 from mockprep.config import SETTINGS, Settings
-from mockprep.words import Word
+from mockprep.sentences import Sentence, sentence_text
+from mockprep.text import HABITUAL, IRREGULAR_PAST, PAST, analysis_text, is_event, quantities
+from mockprep.words import Word, clock
 
 LABELS = ("situation", "task", "action", "result", "other")
 PARTS = LABELS[:4]
 
-# Check weights (sum 100); see docs/scoring.md.
+# Check weights (sum 100); see docs/scoring.md. is_story halves the score when it fails.
 WEIGHTS = {
-    "all_parts_present": 15,
-    "action_result_share": 20,
-    "situation_brief": 10,
-    "task_ownership": 10,
-    "action_uses_i": 15,
-    "result_quantified": 12,
-    "result_specific": 8,
-    "within_limit": 10,
+    CheckId.ALL_PARTS_PRESENT: 15,
+    CheckId.ACTION_RESULT_SHARE: 20,
+    CheckId.SITUATION_BRIEF: 10,
+    CheckId.TASK_OWNERSHIP: 10,
+    CheckId.ACTION_USES_I: 15,
+    CheckId.RESULT_QUANTIFIED: 12,
+    CheckId.RESULT_SPECIFIC: 8,
+    CheckId.WITHIN_LIMIT: 10,
 }
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    start: float
-    end: float
-    label: str
-    words: tuple[Word, ...] = ()
-
-    @property
-    def duration(self) -> float:
-        return max(0.0, self.end - self.start)
-
-
-@dataclass(frozen=True)
-class Check:
-    passed: bool
-    detail: str
-    evidence: Sentence | None = None  # the sentence the verdict rests on, for feedback
-
-
-@dataclass(frozen=True)
-class Part:
-    seconds: float
-    share: float
-    sentences: int
-
-
-@dataclass(frozen=True)
-class Star:
-    sentences: tuple[Sentence, ...]
-    parts: dict[str, Part]
-    checks: dict[str, Check]
-    score: int
-
-
-# ---------------------------------------------------------------- sentences
-
-SENTENCE_END = (".", "?", "!")
-# A pause before these words is a comma inside one sentence, not the start of the next.
-CONTINUES = {"and", "but", "so", "or", "then", "because", "which", "that", "who", "when", "while", "until", "since",
-             "as", "if", "to", "of", "for", "with", "where", "whether", "than", "and,", "um", "uh"}
-
-
-def split_sentences(words: list[Word], settings: Settings = SETTINGS,
-                    gaps: tuple[float, ...] | None = None) -> list[list[Word]]:
-    """Sentences from Whisper's punctuation and long pauses; run-ons are cut where the speaker paused.
-
-    gaps[i] is the silence (s) heard between words[i] and words[i + 1], when the audio is known.
-    """
-    out: list[list[Word]] = []
-    cur: list[Word] = []
-    start = 0
-    for i, w in enumerate(words):
-        cur.append(w)
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        ends = w.text.endswith(SENTENCE_END) and not re.fullmatch(r"\$?\d+\.", w.text)
-        paused = (nxt is not None and nxt.start - w.end >= settings.sentence_split_pause_s and len(cur) >= 4
-                  and w.norm not in CONTINUES and nxt.norm not in CONTINUES)
-        if ends or paused or nxt is None:
-            local = gaps[start: start + len(cur) - 1] if gaps else None
-            out.extend(_cut_run_on(cur, settings, local))
-            cur, start = [], i + 1
-    return [s for s in out if s]
-
-
-def _cut_run_on(ws: list[Word], settings: Settings, gaps: tuple[float, ...] | None) -> list[list[Word]]:
-    n = len(ws)
-    if n < settings.run_on_words:
-        return [ws]
-    # Where Whisper left out the full stop, the speaker still paused: cut at the longest clear pause.
-    if gaps:
-        cand = [i for i in range(5, n - 4) if gaps[i - 1] >= settings.run_on_pause_s
-                and ws[i].norm not in CONTINUES and ws[i - 1].norm not in CONTINUES
-                and not ws[i - 1].text.endswith(",")]
-        if cand:
-            i = max(cand, key=lambda k: gaps[k - 1])
-            return (_cut_run_on(ws[:i], settings, gaps[: i - 1]) + _cut_run_on(ws[i:], settings, gaps[i:]))
-    if n <= settings.max_sentence_words:
-        return [ws]
-    # No audio to go by: cut before "and"/"so"/"but"/"then" after a comma, as near the middle as possible.
-    mid = n / 2
-    cuts = [i for i in range(3, n - 3)
-            if ws[i - 1].text.endswith(",") and ws[i].norm in {"and", "so", "but", "then", "which"}]
-    if not cuts:
-        cuts = [i for i in range(3, n - 3) if ws[i - 1].text.endswith((",", ";"))]
-    if not cuts:
-        return [ws]
-    i = min(cuts, key=lambda c: abs(c - mid))
-    return _cut_run_on(ws[:i], settings, None) + _cut_run_on(ws[i:], settings, None)
-
-
-def sentence_text(ws: list[Word] | tuple[Word, ...]) -> str:
-    return " ".join(w.text for w in ws).strip()
-
-
-# ---------------------------------------------------------------- text normalisation and quantities
-
-
-@functools.cache
-def _normalizer():
-    from whisper_normalizer.english import EnglishNumberNormalizer
-
-    return EnglishNumberNormalizer()
-
-
-def analysis_text(text: str) -> str:
-    """Lower-case, straight quotes, spoken numbers as digits ("forty percent" -> "40%")."""
-    t = text.lower().replace("’", "'").replace("‘", "'")
-    t = re.sub(r"[^\w\s'%$€£.,!?-]", " ", t)
-    with contextlib.suppress(Exception):  # the normaliser is best effort; raw text still works
-        t = _normalizer()(t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
-NUM = r"\d[\d,]*(?:\.\d+)?"
-UNIT = (r"(?:%|percent|per cent|x\b|times|fold|hours?|hrs?|days?|weeks?|months?|years?|minutes?|mins?|"
-        r"seconds?|k\b|million|billion|thousand|hundred|users?|customers?|clients?|tickets?|people|"
-        r"accounts?|deals?|points?|calls?|orders?|sales|leads|requests|incidents|bugs|errors|defects|"
-        r"complaints|stars?|dollars?|euros?|pounds?|members?|employees|students|visits|downloads|"
-        r"signups|subscribers|reviews|releases|deployments|pages|steps|files|records|units|items|shifts|"
-        r"patients|positions|places|grades?|gpa|ms|milliseconds|percentage points|of (?:the|our|them))")
-QUANT_RES = [
-    re.compile(rf"[$€£]\s?{NUM}"),
-    re.compile(rf"\b{NUM}\s?{UNIT}"),
-    re.compile(rf"\bfrom (?:about |around |roughly )?[$€£]?{NUM}\S* (?:\w+ )?to "
-               rf"(?:about |around |under |just )?[$€£]?{NUM}"),
-    re.compile(rf"\b(?:by|to|under|over|within|in) (?:about |around |roughly |nearly |almost |over |just )?{NUM}\b"),
-    re.compile(r"\b(?:doubled|tripled|quadrupled|halved|in half|a (?:third|quarter|half)|"
-               r"(?:one|a|two) (?:third|quarter)s?|zero \w+|no (?:downtime|defects|complaints|escalations|"
-               r"incidents|outages|errors|churn|missed))\b"),
-    re.compile(r"\b(?:1st|2nd|3rd|\d+th|top \d+|number one|first place|rank(?:ed)? \d+)\b"),
-    re.compile(rf"\b{NUM}(?:st|nd|rd|th)\b"),
-    re.compile(r"\b(?:within|in|under|inside) (?:a|an|one|the|a single) (?:hour|day|week|month|quarter|shift)\b|"
-               r"\b(?:a|one) (?:day|week|month) (?:early|ahead|later|sooner)\b|\bthe same day\b"),
-    re.compile(rf"(?<![\w-]){NUM}(?![\w-])"),  # any other count said in the result ("caught 2 problems")
-]
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def quantities(text: str) -> list[str]:
-    """Measured amounts in a sentence (numbers with units, money, percentages, from-to, multipliers)."""
-    t = analysis_text(text)
-    found: list[str] = []
-    for rx in QUANT_RES:
-        for m in rx.finditer(t):
-            s = m.group(0)
-            digits = re.findall(r"\d[\d,]*", s)
-            if digits and all(YEAR.fullmatch(d) for d in digits) and not re.search(r"[$€£%]", s):
-                continue  # "in 2019" is a date, not a result
-            if re.fullmatch(r"1", s) and re.search(r"\b1 (?:of|on 1|more|thing|day|time)\b", t):
-                continue  # "one of them", "one on one": not a measure
-            found.append(s.strip())
-    return found
 
 
 # ---------------------------------------------------------------- cue lexicon
 
-_IRREGULAR_ACTION = (
-    "built|wrote|rewrote|rebuilt|set|reset|met|made|ran|took|led|sat|spoke|went|began|brought|found|got|gave|"
-    "drew|put|sent|held|chose|did|broke|dug|kept|told|sought|taught|split|cut|shut|laid|paid|sold|bought|"
-    "caught|spent|stood|won|drove|flew|saw|came|shared|wrote up|set up|put together|reached out|sat down|"
-    "walked|pulled|pushed|dove|shadowed|stepped|tracked|mapped|drafted|ran through|threw|tore|swapped|"
-    "hosted|rolled|pitched|built out|went through|read|heard|rang|rode|struck|wound"
-)
 # Past forms that describe a state or feeling rather than something the speaker did.
 _STATIVE = {
     "was", "were", "had", "needed", "wanted", "learned", "learnt", "realized", "realised", "felt", "noticed",
@@ -204,9 +43,9 @@ _STATIVE = {
 }
 _ADV = r"(?:(?:then|also|first|immediately|quickly|personally|finally|eventually|actually|basically|just|" \
        r"really|carefully|next|later|ultimately|directly|soon|now|even|initially|still|proactively)\s)?"
-ACTION_I = re.compile(rf"\bi {_ADV}(?!(?:{'|'.join(sorted(_STATIVE))})\b)((?:\w+ed)|(?:{_IRREGULAR_ACTION}))\b")
+ACTION_I = re.compile(rf"\bi {_ADV}(?!(?:{'|'.join(sorted(_STATIVE))})\b)((?:\w+ed)|(?:{IRREGULAR_PAST}))\b")
 ACTION_WE = re.compile(rf"\b(?:we|the team|my team) {_ADV}(?!(?:{'|'.join(sorted(_STATIVE))})\b)"
-                       rf"((?:\w+ed)|(?:{_IRREGULAR_ACTION}))\b")
+                       rf"((?:\w+ed)|(?:{IRREGULAR_PAST}))\b")
 
 CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     "situation": [
@@ -321,23 +160,6 @@ CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
 }
 CUES_RX = {label: [(re.compile(p), w) for p, w in rules] for label, rules in CUES.items()}
 
-PAST = re.compile(rf"\b(?:was|were|had|did|\w+ed|{_IRREGULAR_ACTION}|said|thought|knew|became|felt|left|"
-                  r"lost|meant)\b")
-# Habitual, hypothetical and generic talk: how someone usually works, not what happened once.
-HABITUAL = re.compile(r"\b(?:i would|i'd (?!been|had|just|never been)|i will|i'll|always|usually|generally|normally|"
-                      r"typically|tend to|tended to|whenever|every time|most of the time|you (?:have|need|should|"
-                      r"want|just|can|make|gotta|'ve got)|i try to|i like to|i'm (?:a|an|very|always|really|someone|"
-                      r"the kind|the type|pretty|quite)|i am (?:a|an|very|always|really|someone)|i think (?:a|the|"
-                      r"it's|that's|good|every)|i believe|for me,? it's|if (?:i|we|you|someone|a)\b)")
-
-
-def is_event(text: str) -> bool:
-    """A sentence about something that happened once: past tense, no habitual or hypothetical framing."""
-    t = analysis_text(text)
-    return bool(PAST.search(t)) and not HABITUAL.search(t)
-
-
-# Position prior: where each part tends to sit in the answer (mean, spread of relative position).
 POSITION = {"situation": (0.05, 0.42), "task": (0.22, 0.32), "action": (0.55, 0.38), "result": (0.92, 0.35)}
 OTHER_BASE = -1.6
 RESULT_NEEDS_EVIDENCE = 0.8
@@ -467,21 +289,21 @@ def _sentences_with(sents: list[Sentence], label: str) -> list[Sentence]:
     return [s for s in sents if s.label == label]
 
 
-def _fmt(t: float) -> str:
-    return f"{int(t // 60)}:{int(t % 60):02d}"
+def _check(passed: bool, detail: str, sentence: Sentence | None = None) -> Check:
+    return Check(passed, detail, sentence.evidence if sentence else None)
 
 
 def check_all_parts(parts: dict[str, Part]) -> Check:
     missing = [p for p in PARTS if parts[p].sentences == 0]
     if not missing:
-        return Check(True, "Situation, Task, Action and Result are all there.")
-    return Check(False, "Missing: " + ", ".join(m.capitalize() for m in missing) + ".")
+        return _check(True, "Situation, Task, Action and Result are all there.")
+    return _check(False, "Missing: " + ", ".join(m.capitalize() for m in missing) + ".")
 
 
 def check_action_result_share(parts: dict[str, Part], settings: Settings) -> Check:
     share = parts["action"].share + parts["result"].share
     ok = share >= settings.action_result_target - 1e-9
-    return Check(ok, f"Action and Result took {share:.0%} of the story (aim for {settings.action_result_target:.0%}"
+    return _check(ok, f"Action and Result took {share:.0%} of the story (aim for {settings.action_result_target:.0%}"
                      " or more).")
 
 
@@ -492,7 +314,7 @@ def check_situation_brief(sents: list[Sentence], parts: dict[str, Part], setting
     ok = len(sit) <= settings.situation_max_sentences and share <= settings.situation_max_share + 1e-9
     detail = f"Situation: {len(sit)} sentence{'s' if len(sit) != 1 else ''}, {parts['situation'].seconds:.0f} s " \
              f"({share:.0%} of the answer)."
-    return Check(ok, detail, sit[-1] if sit and not ok else None)
+    return _check(ok, detail, sit[-1] if sit and not ok else None)
 
 
 def check_task_ownership(sents: list[Sentence]) -> Check:
@@ -500,22 +322,22 @@ def check_task_ownership(sents: list[Sentence]) -> Check:
     first_result = next((i for i, s in enumerate(sents) if s.label == "result"), len(sents))
     for s in sents[:first_result]:
         if s.label != "other" and OWNERSHIP.search(analysis_text(s.text)):
-            return Check(True, f"Your own responsibility is stated: “{s.text}”", s)
+            return _check(True, f"Your own responsibility is stated: “{s.text}”", s)
     tasks = _sentences_with(sents, "task")
     if tasks:
-        return Check(False, "The task is stated for the team only; say what you were responsible for.", tasks[0])
-    return Check(False, "No task: say what you yourself had to achieve.", None)
+        return _check(False, "The task is stated for the team only; say what you were responsible for.", tasks[0])
+    return _check(False, "No task: say what you yourself had to achieve.", None)
 
 
 def check_action_uses_i(sents: list[Sentence]) -> Check:
     acts = _sentences_with(sents, "action")
     if not acts:
-        return Check(False, "No actions were found to check.")
+        return _check(False, "No actions were found to check.")
     i_count = sum(len(I_SUBJ.findall(analysis_text(s.text))) for s in acts)
     we_count = sum(len(WE_SUBJ.findall(analysis_text(s.text))) for s in acts)
     ok = i_count > we_count
     we_first = next((s for s in acts if WE_SUBJ.search(analysis_text(s.text))), None)
-    return Check(ok, f"In the actions you said “I” {i_count} times and “we” {we_count} times.",
+    return _check(ok, f"In the actions you said “I” {i_count} times and “we” {we_count} times.",
                  None if ok else we_first)
 
 
@@ -524,16 +346,16 @@ def check_result_quantified(sents: list[Sentence]) -> Check:
     for s in res:
         q = quantities(s.text)
         if q:
-            return Check(True, f"Measured result: “{q[0]}”.", s)
+            return _check(True, f"Measured result: “{q[0]}”.", s)
     if not res:
-        return Check(False, "No result to measure.")
-    return Check(False, "The result has no number: no percentage, money, time or count.", res[0])
+        return _check(False, "No result to measure.")
+    return _check(False, "The result has no number: no percentage, money, time or count.", res[0])
 
 
 def check_result_specific(sents: list[Sentence], quantified: bool) -> Check:
     res = _sentences_with(sents, "result")
     if not res:
-        return Check(False, "No result was stated.")
+        return _check(False, "No result was stated.")
     texts = [analysis_text(s.text) for s in res]
     vague = next((s for s, t in zip(res, texts, strict=True) if VAGUE.search(t)), None)
     # Concrete: a named outcome, or something that happened that is neither vague, praise nor a lesson.
@@ -541,39 +363,35 @@ def check_result_specific(sents: list[Sentence], quantified: bool) -> Check:
         is_event(s.text) and not VAGUE.search(t) and not REFLECTION.search(t) and not PRAISE.search(t)
         for s, t in zip(res, texts, strict=True))
     if quantified or concrete:
-        return Check(True, "The result names a concrete outcome.", None)
+        return _check(True, "The result names a concrete outcome.", None)
     if vague:
-        return Check(False, f"Vague result: “{vague.text}”.", vague)
-    return Check(False, "The result does not say what changed.", res[-1])
+        return _check(False, f"Vague result: “{vague.text}”.", vague)
+    return _check(False, "The result does not say what changed.", res[-1])
 
 
 def check_within_limit(duration_s: float, limit_s: float) -> Check:
     if duration_s <= limit_s + 1e-9:
-        return Check(True, f"{_fmt(duration_s)} of {_fmt(limit_s)}.")
-    return Check(False, f"{_fmt(duration_s)}: {duration_s - limit_s:.0f} s over the {_fmt(limit_s)} limit.")
+        return _check(True, f"{clock(duration_s)} of {clock(limit_s)}.")
+    return _check(False, f"{clock(duration_s)}: {duration_s - limit_s:.0f} s over the {clock(limit_s)} limit.")
 
 
 def check_is_story(sents: list[Sentence]) -> Check:
     if not sents:
-        return Check(False, "Nothing was said.")
+        return _check(False, "Nothing was said.")
     share = story_share([s.text for s in sents])
     if share >= STORY_MIN_SHARE and any(s.label in {"action", "result"} for s in sents):
-        return Check(True, f"A specific past event ({share:.0%} of sentences tell what happened).")
+        return _check(True, f"A specific past event ({share:.0%} of sentences tell what happened).")
     ev = next((s for s in sents if not is_event(s.text) and s.label == "other"), sents[0])
-    return Check(False, "This sounds like a general approach, not one specific time it happened.", ev)
+    return _check(False, "This sounds like a general approach, not one specific time it happened.", ev)
 
 
-def score(checks: dict[str, Check], parts: dict[str, Part], settings: Settings) -> int:
-    total = 0.0
-    for cid, weight in WEIGHTS.items():
-        c = checks[cid]
-        if c.passed:
-            total += weight
-        elif cid == "action_result_share":
-            # Partial credit as the share approaches the target.
-            share = parts["action"].share + parts["result"].share
-            total += weight * max(0.0, (share - 0.3) / (settings.action_result_target - 0.3))
-    if not checks["is_story"].passed:
+def score(checks: dict[CheckId, Check], parts: dict[str, Part], settings: Settings) -> int:
+    total = weighted_score(checks, WEIGHTS)
+    if not checks[CheckId.ACTION_RESULT_SHARE].passed:
+        # Partial credit as the share approaches the target.
+        share = parts["action"].share + parts["result"].share
+        total += WEIGHTS[CheckId.ACTION_RESULT_SHARE] * max(0.0, (share - 0.3) / (settings.action_result_target - 0.3))
+    if not checks[CheckId.IS_STORY].passed:
         total *= 0.5  # structure means little if the answer is not one real event
     return round(max(0.0, min(100.0, total)))
 
@@ -581,11 +399,8 @@ def score(checks: dict[str, Check], parts: dict[str, Part], settings: Settings) 
 # ---------------------------------------------------------------- all together
 
 
-def analyze(words: list[Word], duration_s: float, limit_s: float, settings: Settings = SETTINGS,
-            gaps: tuple[float, ...] | None = None) -> Star:
-    chunks = split_sentences(words, settings, gaps)
-    if not chunks:
-        raise ValueError("no words")
+def assess(chunks: list[list[Word]], duration_s: float, limit_s: float, settings: Settings = SETTINGS) -> Assessment:
+    """Label the answer's sentences with STAR parts and make the checks."""
     t0, t1 = chunks[0][0].start, chunks[-1][-1].end
     span = max(t1 - t0, 1e-6)
     positions = [((c[0].start + c[-1].end) / 2 - t0) / span for c in chunks]
@@ -593,26 +408,22 @@ def analyze(words: list[Word], duration_s: float, limit_s: float, settings: Sett
     labels = label_texts(texts, positions)
     sents = [Sentence(t, c[0].start, c[-1].end, lab, tuple(c)) for t, c, lab in zip(texts, chunks, labels,
                                                                                     strict=True)]
-    return assess(sents, duration_s, limit_s, settings)
+    return check(sents, duration_s, limit_s, settings)
 
 
-def assess(sents: list[Sentence], duration_s: float, limit_s: float, settings: Settings = SETTINGS) -> Star:
-    """Parts, checks and score for labelled sentences."""
-    secs = {p: sum(s.duration for s in sents if s.label == p) for p in PARTS}
-    story = sum(secs.values())
-    parts = {p: Part(round(secs[p], 1), round(secs[p] / story, 3) if story else 0.0,
-                     sum(1 for s in sents if s.label == p)) for p in PARTS}
+def check(sents: list[Sentence], duration_s: float, limit_s: float, settings: Settings = SETTINGS) -> Assessment:
+    """Parts, checks and score for sentences already labelled."""
+    parts = parts_of(sents, PARTS)
     quant = check_result_quantified(sents)
     checks = {
-        "all_parts_present": check_all_parts(parts),
-        "action_result_share": check_action_result_share(parts, settings),
-        "situation_brief": check_situation_brief(sents, parts, settings),
-        "task_ownership": check_task_ownership(sents),
-        "action_uses_i": check_action_uses_i(sents),
-        "result_quantified": quant,
-        "result_specific": check_result_specific(sents, quant.passed),
-        "within_limit": check_within_limit(duration_s, limit_s),
-        "is_story": check_is_story(sents),
+        CheckId.ALL_PARTS_PRESENT: check_all_parts(parts),
+        CheckId.ACTION_RESULT_SHARE: check_action_result_share(parts, settings),
+        CheckId.SITUATION_BRIEF: check_situation_brief(sents, parts, settings),
+        CheckId.TASK_OWNERSHIP: check_task_ownership(sents),
+        CheckId.ACTION_USES_I: check_action_uses_i(sents),
+        CheckId.RESULT_QUANTIFIED: quant,
+        CheckId.RESULT_SPECIFIC: check_result_specific(sents, quant.passed),
+        CheckId.WITHIN_LIMIT: check_within_limit(duration_s, limit_s),
+        CheckId.IS_STORY: check_is_story(sents),
     }
-    return Star(tuple(sents), parts, checks, score(checks, parts, settings))
-
+    return Assessment(Rubric.STAR, tuple(sents), parts, checks, score(checks, parts, settings))

@@ -15,7 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mockprep.analysis import Analysis
+    from mockprep.banks import Question
 
 MIGRATIONS: list[str] = [
     # 1: attempts, mock interviews, drill cards
@@ -66,6 +70,15 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 3: the kind of question (its rubric), and how much of a live answer arrived against how long it ran
+    """
+    ALTER TABLE attempts ADD COLUMN question_type TEXT NOT NULL DEFAULT 'story';
+    ALTER TABLE attempts ADD COLUMN captured_s REAL;
+    ALTER TABLE attempts ADD COLUMN ran_s REAL;
+    ALTER TABLE own_questions ADD COLUMN type TEXT;
+    ALTER TABLE attempts ADD COLUMN live_token TEXT;
+    CREATE INDEX attempts_live_token ON attempts(live_token);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".webm", ".opus", ".aac", ".mp4"}
@@ -87,9 +100,13 @@ class Attempt:
     over_limit_s: float | None
     wpm: float | None
     fillers_per_min: float | None
-    analysis: dict[str, Any] | None
+    analysis: Analysis | None
     parent_id: int | None
     mock_id: int | None
+    question_type: str = "story"
+    captured_s: float | None = None  # live answers: the audio that arrived...
+    ran_s: float | None = None  # ...and how long the recording ran
+    live_token: str | None = None  # the page's name for a live recording, so it can go on after a restart
 
     @property
     def when(self) -> str:
@@ -134,26 +151,45 @@ class Store:
         shutil.copyfile(src, dest)
         return dest
 
-    def add_attempt(self, audio_path: Path | str, question: dict[str, Any] | None, limit_s: float,
-                    parent_id: int | None = None, mock_id: int | None = None) -> int:
-        q = question or {}
+    def add_attempt(self, audio_path: Path | str, question: Question | None, limit_s: float,
+                    parent_id: int | None = None, mock_id: int | None = None, live_token: str | None = None) -> int:
+        q = question
         with self.connect() as db:
             cur = db.execute(
-                "INSERT INTO attempts (created_at, question_id, question_text, competency, audio_path, status, "
-                "limit_s, parent_id, mock_id) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)",
-                (time.time(), q.get("id"), q.get("text"), q.get("competency"), str(audio_path), limit_s,
-                 parent_id, mock_id))
+                "INSERT INTO attempts (created_at, question_id, question_text, competency, question_type, "
+                "audio_path, status, limit_s, parent_id, mock_id, live_token) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+                (time.time(), q and q.id, q and q.text, q and q.competency, q.type.value if q else "story",
+                 str(audio_path), limit_s, parent_id, mock_id, live_token))
             return int(cur.lastrowid)
 
-    def finish_attempt(self, attempt_id: int, analysis: dict[str, Any]) -> None:
-        star = analysis.get("star") or {}
-        dl = analysis.get("delivery") or {}
+    def live_attempt(self, token: str) -> Attempt | None:
+        """The attempt a live recording writes into, while it is still being recorded."""
+        with self.connect() as db:
+            row = db.execute("SELECT * FROM attempts WHERE live_token=? AND status='pending' ORDER BY id DESC",
+                             (token,)).fetchone()
+        return _attempt(row) if row else None
+
+    def finish_attempt(self, attempt_id: int, analysis: Analysis) -> None:
+        d = analysis.delivery
+        c = analysis.capture
         with self.connect() as db:
             db.execute(
                 "UPDATE attempts SET status=?, error=NULL, duration_s=?, score=?, over_limit_s=?, wpm=?, "
-                "fillers_per_min=?, analysis=? WHERE id=?",
-                (analysis["status"], analysis.get("duration_s"), star.get("score"), analysis.get("over_limit_s"),
-                 dl.get("wpm"), dl.get("fillers_per_min"), json.dumps(analysis), attempt_id))
+                "fillers_per_min=?, question_type=?, captured_s=?, ran_s=?, analysis=? WHERE id=?",
+                (analysis.status, analysis.duration_s, analysis.score, analysis.over_limit_s, d and d.wpm,
+                 d and d.fillers_per_min, analysis.question_type.value, c and c.captured_s, c and c.ran_s,
+                 json.dumps(analysis.to_dict()), attempt_id))
+
+    def relink_attempt(self, attempt_id: int, question: Question | None, parent_id: int | None,
+                       mock_id: int | None) -> None:
+        """Say what an attempt answered once that is known (a mock interview's follow-up, its parent)."""
+        q = question
+        with self.connect() as db:
+            db.execute("UPDATE attempts SET question_id=?, question_text=?, competency=?, question_type=?, "
+                       "parent_id=?, mock_id=? WHERE id=?",
+                       (q and q.id, q and q.text, q and q.competency, q.type.value if q else "story", parent_id,
+                        mock_id, attempt_id))
 
     def fail_attempt(self, attempt_id: int, error: str) -> None:
         with self.connect() as db:
@@ -224,30 +260,21 @@ class Store:
                              (time.time(), json.dumps(question_ids)))
             return int(cur.lastrowid)
 
-    def mock(self, mock_id: int) -> dict[str, Any] | None:
-        with self.connect() as db:
-            row = db.execute("SELECT * FROM mocks WHERE id=?", (mock_id,)).fetchone()
-        if not row:
-            return None
-        d = dict(row)
-        d["question_ids"] = json.loads(d["question_ids"])
-        return d
-
-    def mock_attempts(self, mock_id: int) -> list[Attempt]:
-        with self.connect() as db:
-            rows = db.execute("SELECT * FROM attempts WHERE mock_id=? ORDER BY id", (mock_id,)).fetchall()
-        return [_attempt(r) for r in rows]
-
     def set_mock(self, mock_id: int, position: int, status: str) -> None:
         with self.connect() as db:
             db.execute("UPDATE mocks SET position=?, status=? WHERE id=?", (position, status, mock_id))
 
     # ------------------------------------------------------------ own questions and small state
 
-    def add_own_question(self, qid: str, text: str, competency: str, source: str) -> None:
+    def add_own_question(self, qid: str, text: str, competency: str, source: str, qtype: str | None = None) -> None:
+        """qtype: the kind of question as the user set it; None lets it be inferred from the wording."""
         with self.connect() as db:
-            db.execute("INSERT OR REPLACE INTO own_questions (id, text, competency, source, created_at) "
-                       "VALUES (?, ?, ?, ?, ?)", (qid, text, competency, source, time.time()))
+            db.execute("INSERT OR REPLACE INTO own_questions (id, text, competency, source, created_at, type) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (qid, text, competency, source, time.time(), qtype))
+
+    def set_own_question_type(self, qid: str, qtype: str) -> None:
+        with self.connect() as db:
+            db.execute("UPDATE own_questions SET type=? WHERE id=?", (qtype, qid))
 
     def own_questions(self) -> list[dict[str, Any]]:
         with self.connect() as db:
@@ -257,14 +284,17 @@ class Store:
         with self.connect() as db:
             db.execute("INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
+    def values(self, prefix: str) -> dict[str, Any]:
+        """Every key-value row whose key starts with prefix."""
+        with self.connect() as db:
+            rows = db.execute("SELECT key, value FROM kv WHERE key >= ? AND key < ?",
+                              (prefix, prefix + "\uffff")).fetchall()
+        return {r["key"]: json.loads(r["value"]) for r in rows}
+
     def get_value(self, key: str, default: Any = None) -> Any:
         with self.connect() as db:
             row = db.execute("SELECT value FROM kv WHERE key=?", (key,)).fetchone()
         return json.loads(row["value"]) if row else default
-
-    def integrity_ok(self) -> bool:
-        with self.connect() as db:
-            return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def migrate(db: sqlite3.Connection) -> int:
@@ -287,6 +317,8 @@ def migrate(db: sqlite3.Connection) -> int:
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:
+    from mockprep.analysis import Analysis
+
     d = dict(row)
-    d["analysis"] = json.loads(d["analysis"]) if d["analysis"] else None
+    d["analysis"] = Analysis.from_dict(json.loads(d["analysis"])) if d["analysis"] else None
     return Attempt(**d)

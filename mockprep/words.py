@@ -39,6 +39,21 @@ class Filler:
     heard: bool = False  # found in the audio, where the transcript left it out
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What was said and when: every tip and failed check points at one."""
+
+    quote: str
+    start: float
+    end: float
+
+
+def quote(words: tuple[Word, ...] | list[Word], max_words: int = 14) -> str:
+    """The words as said, cut after max_words with an ellipsis."""
+    parts = " ".join(w.text for w in words).split()
+    return " ".join(parts) if len(parts) <= max_words else " ".join(parts[:max_words]) + "…"
+
+
 def clock(t: float) -> str:
     """0:42 - how every time is shown to the user."""
     t = max(0.0, t)

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from mockprep import star  # noqa: E402
+from mockprep.sentences import Sentence, split_sentences  # noqa: E402
 from mockprep.words import Word  # noqa: E402
 
 CHECKS = ("all_parts_present", "situation_brief", "task_ownership", "action_uses_i", "result_quantified",
@@ -43,7 +44,7 @@ def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
 
-def per_truth_labels(pred: list[star.Sentence], truth: list[tuple[str, float, float]]) -> list[str]:
+def per_truth_labels(pred: list[Sentence], truth: list[tuple[str, float, float]]) -> list[str]:
     """For each true sentence, the predicted label covering most of its time."""
     out = []
     for _label, t0, t1 in truth:
@@ -82,7 +83,7 @@ def evaluate(items: list[dict], verbose: bool = False) -> dict:
     check_n: Counter[str] = Counter()
     for it in items:
         truth = it["truth"]  # [(label, start, end)]
-        result = star.analyze(it["words"], it["duration"], 120.0, gaps=it.get("gaps"))
+        result = star.assess(split_sentences(it["words"], gaps=it.get("gaps")), it["duration"], 120.0)
         pred = per_truth_labels(list(result.sentences), truth)
         gold = [t[0] for t in truth]
         gold_all += gold

@@ -10,20 +10,25 @@ import pytest
 import soundfile as sf
 
 from mockprep import star
-from mockprep.analysis import analyze
+from mockprep.analysis import Analysis, analyze
 from tests.conftest import FIXTURES, analysed, fixture_ids, truth
 
-CONTRACT = {"status", "message", "question", "limit_s", "duration_s", "speech_s", "over_limit_s", "transcript",
-            "words", "delivery", "star", "feedback", "timings"}
+CONTRACT = {"contract", "status", "message", "question", "question_type", "rubric", "limit_s", "duration_s",
+            "speech_s", "over_limit_s", "transcript", "words", "delivery", "score", "assessment", "star", "feedback",
+            "gaps", "capture", "notes", "timings"}
 
 
 def test_contract_keys_and_json_round_trip() -> None:
-    d = analysed("strong_47s").to_dict()
-    assert set(d) >= CONTRACT
+    a = analysed("strong_47s")
+    d = a.to_dict()
+    assert set(d) == CONTRACT
     assert json.loads(json.dumps(d)) == d
+    assert Analysis.from_dict(d).to_dict() == d  # what is stored reads back as it was
     assert set(d["delivery"]) >= {"wpm", "articulation_wpm", "first_word_s", "pauses", "fillers", "filler_count",
                                   "fillers_per_min"}
-    assert set(d["star"]) == {"sentences", "parts", "checks", "score"}
+    assert d["rubric"] == "star" and d["question_type"] == "story" and d["star"] == d["assessment"]
+    assert d["score"] == d["star"]["score"] and [t["id"] for t in d["feedback"]] == [t["id"] for t in d["gaps"][:5]]
+    assert set(d["star"]) == {"rubric", "sentences", "parts", "checks", "score"}
     assert set(d["star"]["parts"]) == {"situation", "task", "action", "result"}
     assert {"seconds", "share", "sentences"} <= set(d["star"]["parts"]["action"])
     assert all(s["label"] in star.LABELS for s in d["star"]["sentences"])
@@ -50,6 +55,7 @@ EXPECT = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fid", [f for f in fixture_ids() if truth(f)["kind"] in EXPECT])
 def test_checks_on_spoken_fixtures(fid: str) -> None:
     a = analysed(fid)
@@ -59,6 +65,7 @@ def test_checks_on_spoken_fixtures(fid: str) -> None:
     assert checks["within_limit"].passed is (truth(fid)["duration_s"] <= 120)
 
 
+@pytest.mark.slow
 def test_sentence_labels_and_shares_on_spoken_fixtures() -> None:
     import sys
 
@@ -80,38 +87,42 @@ def test_sentence_labels_and_shares_on_spoken_fixtures() -> None:
     assert report["ar_share_mae"] <= 0.08, report
 
 
+@pytest.mark.slow
 def test_over_limit_is_flagged_not_rejected() -> None:
     a = analysed("over_limit")
     assert a.status == "ok" and a.over_limit_s > 30
-    assert a.feedback[0].id in {"over_limit", "not_a_story"}
-    assert "over the 2:00 limit" in " ".join(t.message for t in a.feedback)
+    assert a.feedback()[0].id in {"over_limit", "not_a_story"}
+    assert "over the 2:00 limit" in " ".join(t.message for t in a.feedback())
 
 
+@pytest.mark.slow
 def test_feedback_every_tip_has_evidence_from_the_transcript() -> None:
     for fid in ("we_only_launch", "no_result_dashboard", "rambling_migration", "vague_result", "fillers_mistake"):
         a = analysed(fid)
-        assert 1 <= len(a.feedback) <= 5
+        assert 1 <= len(a.feedback()) <= 5
         transcript = a.transcript
-        for tip in a.feedback:
+        for tip in a.gaps:
             q = tip.evidence.quote.rstrip("…")
             assert q and q in transcript, (fid, tip)
             assert 0 <= tip.evidence.start <= tip.evidence.end <= a.duration_s + 0.5
 
 
 def test_we_only_tip_quotes_a_we_sentence() -> None:
-    tip = next(t for t in analysed("we_only_outage").feedback if t.id == "action_we")
+    tip = next(t for t in analysed("we_only_outage").feedback() if t.id == "action_we")
     assert " we " in f" {tip.evidence.quote.lower()} "
     assert "what you did yourself" in tip.message
 
 
+@pytest.mark.slow
 def test_strong_answer_gets_no_structure_tip() -> None:
-    ids = {t.id for t in analysed("strong_leadership").feedback}
+    ids = {t.id for t in analysed("strong_leadership").gaps}
     assert not ids & {"missing_result", "action_we", "not_a_story", "over_limit", "task_ownership"}
 
 
 # ---------------------------------------------------------------- no speech
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["birdsong_robin.ogg", "whale_humpback.ogg", "music_vibe_ace.ogg"])
 def test_non_speech_recordings_are_no_speech(shared_data: Path, name: str) -> None:
     a = analyze(shared_data / name)
@@ -135,6 +146,7 @@ def test_synthetic_non_speech(tmp_path: Path, kind: str) -> None:
     assert a.status == "no_speech"
 
 
+@pytest.mark.slow
 def test_real_speech_is_found_and_paced_plausibly(shared_data: Path) -> None:
     for name in ("jfk.flac", "libri_198-209-0000.ogg", "libri_3436-172162-0000.ogg", "libri_5703-47212-0000.ogg"):
         a = analyze(shared_data / name)
@@ -144,19 +156,23 @@ def test_real_speech_is_found_and_paced_plausibly(shared_data: Path) -> None:
     assert "ask not what your country can do for you" in jfk.replace(",", "")
 
 
-@pytest.mark.slow
-def test_ten_minute_file_is_analysed_and_flagged(tmp_path: Path) -> None:
-    sr = 22050
-    parts = []
-    for fid in ("over_limit", "long_128s", "strong_cache", "strong_conflict", "strong_leadership"):
-        x, _ = sf.read(FIXTURES / f"{fid}.flac", dtype="float32")
-        parts += [x, np.zeros(sr, np.float32)]
-    x = np.concatenate(parts)
-    x = np.concatenate([x, x[: max(0, 600 * sr - len(x))]])[: 600 * sr]
-    p = tmp_path / "ten.flac"
-    sf.write(p, x, sr)
-    a = analyze(p)
-    assert a.status == "ok" and abs(a.duration_s - 600) < 1
-    assert a.over_limit_s > 470
-    assert not a.star.checks["within_limit"].passed
-    assert a.feedback[0].id in {"over_limit", "not_a_story"}
+def test_a_version_1_stored_analysis_still_reads(tmp_path: Path) -> None:
+    """Attempts stored before question types existed: a story judged by STAR, its tips as the gaps."""
+    d = analysed("we_only_outage").to_dict()
+    old = {k: v for k, v in d.items() if k not in {"contract", "question_type", "rubric", "score", "assessment",
+                                                   "gaps", "capture", "notes"}}
+    old["star"] = {k: v for k, v in d["star"].items() if k != "rubric"}
+    for c in old["star"]["checks"].values():
+        del c["evidence"]
+    a = Analysis.from_dict(old)
+    assert a.rubric == "star" and a.score == d["score"] and [t.id for t in a.gaps] == [t["id"] for t in d["feedback"]]
+    assert not a.star.checks["action_uses_i"].passed
+
+
+def test_a_truncated_file_is_analysed_up_to_where_it_breaks(tmp_path: Path) -> None:
+    data = (FIXTURES / "strong_47s.flac").read_bytes()
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(data[: len(data) // 2])
+    a = analyze(cut)
+    assert a.status == "ok" and 20 < a.duration_s < 26 and "payroll" in a.transcript.lower()
+    assert a.notes and "damaged after 0:2" in a.notes[0] and "analysed up to there" in a.notes[0]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mockprep.assessment import QuestionType
 from mockprep.banks import (
     BankError,
     Question,
@@ -18,6 +19,7 @@ from mockprep.banks import (
     pick,
     roles,
 )
+from mockprep.qtype import infer
 
 ROLE_BANKS = (
     "software_engineering",
@@ -327,7 +329,25 @@ def test_question_fields_come_from_bank_and_entry(tmp_path: Path) -> None:
         kind="role",
         role="sales",
         probes=("What was it worth?", "What did you do yourself?"),
+        type=QuestionType.STORY,
+        type_inferred=True,  # a user's bank may leave the type out: it is read from the wording
     )
+
+
+def test_every_builtin_question_has_its_type_and_the_wording_agrees() -> None:
+    questions, errors = load_banks([builtin_banks_dir()])
+    assert not errors
+    assert not [q.id for q in questions if q.type_inferred]
+    wrong = [(q.id, q.type.value, infer(q.text).value) for q in questions if infer(q.text) != q.type]
+    assert not wrong
+    assert {q.type for q in questions} >= set(QuestionType) - {QuestionType.OPEN}  # every kind with a rubric
+
+
+def test_a_type_that_is_not_one_of_the_kinds_is_named_with_its_line(tmp_path: Path) -> None:
+    typed = GOOD_BANK.replace("competency: ownership", "competency: ownership\n    type: riddle")
+    path = _write(tmp_path, "typed.yaml", typed)
+    with pytest.raises(BankError, match=r"line \d+: question 'good-01' type 'riddle' is not one of: story"):
+        load_bank(path)
 
 
 def _sample() -> list[Question]:

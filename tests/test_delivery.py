@@ -107,12 +107,14 @@ def test_monotone_flagged_only_for_flat_pitch() -> None:
 # ---------------------------------------------------------------- on the spoken fixtures (real model)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fid", fixture_ids())
 def test_pace_within_ten_percent(fid: str) -> None:
     d = analysed(fid).delivery
     assert abs(d.wpm - truth(fid)["wpm"]) / truth(fid)["wpm"] <= 0.10
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fid", fixture_ids())
 def test_every_long_pause_found_and_no_false_ones(fid: str) -> None:
     found = analysed(fid).delivery.pauses
@@ -122,6 +124,7 @@ def test_every_long_pause_found_and_no_false_ones(fid: str) -> None:
         assert abs(p.start - t["start"]) < 0.3 and abs(p.end - t["end"]) < 0.3
 
 
+@pytest.mark.slow
 def test_fillers_recall_and_precision_over_all_fixtures() -> None:
     import sys
 

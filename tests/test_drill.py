@@ -5,24 +5,32 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from fsrs import Rating
 
 from mockprep import drill
+from mockprep.analysis import Analysis
+from mockprep.assessment import Assessment, QuestionType, Rubric
+from mockprep.banks import Question
+from mockprep.feedback import GapId, Severity, Tip
 from mockprep.store import Store
+from mockprep.words import Evidence
 from tests.conftest import analysed
 
 
-def fake(score: int, *, result: bool = True, over: float = 0.0, fillers: float = 1.0, we: bool = False) -> dict:
-    checks = {k: {"passed": True, "detail": ""} for k in
-              ("all_parts_present", "action_result_share", "situation_brief", "task_ownership", "action_uses_i",
-               "result_quantified", "result_specific", "within_limit", "is_story")}
-    checks["action_uses_i"]["passed"] = not we
-    checks["result_quantified"]["passed"] = result
-    return {"status": "ok", "over_limit_s": over, "duration_s": 90.0,
-            "star": {"score": score, "checks": checks,
-                     "parts": {p: {"sentences": 1 if (p != "result" or result) else 0, "seconds": 10, "share": 0.25}
-                               for p in ("situation", "task", "action", "result")}},
-            "delivery": {"fillers_per_min": fillers}}
+def fake(score: int, *, result: bool = True, over: float = 0.0, fillers: float = 1.0, we: bool = False) -> Analysis:
+    """An answer with just the gaps named: what the drill rating reads."""
+    ev = Evidence("…", 1.0, 2.0)
+    gaps = [Tip(GapId.OVER_LIMIT, Severity.HIGH, "over", ev)] * (over > 0) + \
+        [Tip(GapId.MISSING_RESULT, Severity.HIGH, "no result", ev)] * (not result) + \
+        [Tip(GapId.ACTION_WE, Severity.HIGH, "we", ev)] * we + \
+        [Tip(GapId.FILLERS, Severity.MEDIUM, "fillers", ev)] * (fillers >= 4)
+    return Analysis("ok", None, None, QuestionType.STORY, 120.0, 90.0 + over, (), None,
+                    Assessment(Rubric.STAR, (), {}, {}, score), tuple(gaps))
+
+
+def q(qid: str) -> Question:
+    return Question(qid, qid, "general", "test", "role", "general", ())
 
 
 def test_rating_follows_what_was_measured() -> None:
@@ -32,7 +40,8 @@ def test_rating_follows_what_was_measured() -> None:
     assert drill.rating(fake(85, we=True)) == Rating.Hard
     assert drill.rating(fake(95, result=False)) == Rating.Again
     assert drill.rating(fake(95, over=20)) == Rating.Again
-    assert drill.rating({"status": "no_speech"}) == Rating.Again
+    assert drill.rating(Analysis("no_speech", "…", None, QuestionType.STORY, 120, 3, (), None, None, ())) == \
+        Rating.Again
 
 
 def test_weak_answers_come_back_first_and_strong_ones_later(tmp_path: Path) -> None:
@@ -51,12 +60,12 @@ def test_weak_answers_come_back_first_and_strong_ones_later(tmp_path: Path) -> N
     assert "weak" not in drill.due(s, later + timedelta(minutes=30))
 
 
+@pytest.mark.slow
 def test_three_weakest_from_real_answers(tmp_path: Path) -> None:
     s = Store(tmp_path)
     for fid in ("strong_leadership", "no_result_dashboard", "we_only_launch", "rambling_migration", "strong_cache"):
-        d = analysed(fid).to_dict()
-        aid = s.add_attempt(tmp_path / f"{fid}.wav", {"id": fid, "text": fid}, 120)
-        s.finish_attempt(aid, d)
+        aid = s.add_attempt(tmp_path / f"{fid}.wav", q(fid), 120)
+        s.finish_attempt(aid, analysed(fid))
     weak = drill.weakest(s)
     assert len(weak) == 3
     ids = [w.question_id for w in weak]

@@ -138,6 +138,7 @@ def fixture_case(fid: str) -> tuple[np.ndarray, list[Word]]:
     return audio.load(FIXTURES / f"{fid}.flac").samples, list(analysed(fid).words)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fid", ["fillers_mistake", "fillers_deadline"])
 def test_dropped_hesitations_raise_recall_without_false_ones(fid: str) -> None:
     samples, words = fixture_case(fid)
@@ -148,11 +149,13 @@ def test_dropped_hesitations_raise_recall_without_false_ones(fid: str) -> None:
     assert matched(true, added) == len(added), added  # every added one is a real filler
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fid", ["strong_cache", "strong_leadership", "long_128s"])
 def test_no_hesitation_added_to_fluent_answers(fid: str) -> None:
     assert find(*fixture_case(fid)) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fid", ["strong_cache", "strong_leadership", "long_128s"])
 def test_no_hesitation_added_to_a_fluent_answer_after_a_hesitant_one(fid: str) -> None:
     """The hard case: the same voice has hesitated plenty, then answers fluently; nothing there is an "uh"."""
@@ -164,6 +167,7 @@ def test_no_hesitation_added_to_a_fluent_answer_after_a_hesitant_one(fid: str) -
     assert [f for f in find(samples, words) if f.start >= join] == []
 
 
+@pytest.mark.slow
 def test_no_hesitation_added_to_real_speech(shared_data: Path) -> None:
     samples = audio.load(shared_data / "jfk.flac").samples
     assert find(samples, transcribe(samples)) == []

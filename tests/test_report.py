@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from mockprep import report
+from mockprep.banks import Question
 from mockprep.store import Store
 from tests.conftest import FIXTURES, analysed
 
@@ -14,8 +15,8 @@ from tests.conftest import FIXTURES, analysed
 def store_with(tmp_path: Path, fid: str, text: str) -> tuple[Store, int]:
     s = Store(tmp_path)
     kept = s.keep(FIXTURES / f"{fid}.flac", fid)
-    aid = s.add_attempt(kept, {"id": fid, "text": text, "competency": "x"}, 120)
-    s.finish_attempt(aid, analysed(fid).to_dict())
+    aid = s.add_attempt(kept, Question(fid, text, "x", "test", "role", "general", ()), 120)
+    s.finish_attempt(aid, analysed(fid))
     return s, aid
 
 
@@ -24,7 +25,7 @@ def test_attempt_export_has_transcript_metrics_feedback_chart_and_audio(tmp_path
     folder = report.export_attempts(s, [s.get(aid)], "one")
     md = (folder / "report.md").read_text()
     html = (folder / "report.html").read_text()
-    assert "### STAR timeline" in md and "█" in md and "### Transcript" in md and "### Fix first" in md
+    assert "### Timeline" in md and "█" in md and "### Transcript" in md and "### Fix first" in md
     assert "words a minute" in md and "action_uses_i" in md
     assert analysed("we_only_outage").star.sentences[0].text in md
     assert "mp-timeline" in html and "mp-transcript" in html

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from mockprep import star
+from mockprep.assessment import Assessment, CheckId
+from mockprep.sentences import sentence_text, split_sentences
 from mockprep.words import Word
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +24,9 @@ def words(*sentences: str, rate: float = 0.38) -> list[Word]:
     return out
 
 
-def result(*sentences: str, limit: float = 120.0) -> star.Star:
+def result(*sentences: str, limit: float = 120.0) -> Assessment:
     ws = words(*sentences)
-    return star.analyze(ws, ws[-1].end + 0.3, limit)
+    return star.assess(split_sentences(ws), ws[-1].end + 0.3, limit)
 
 
 STRONG = (
@@ -55,6 +57,7 @@ def test_check_ids_are_exactly_the_contract() -> None:
     assert set(result(*STRONG).checks) == {
         "all_parts_present", "action_result_share", "situation_brief", "task_ownership", "action_uses_i",
         "result_quantified", "result_specific", "within_limit", "is_story"}
+    assert all(isinstance(k, CheckId) for k in result(*STRONG).checks)
 
 
 def test_missing_result_fails_presence_and_result_checks() -> None:
@@ -74,7 +77,7 @@ def test_we_only_actions_fail_action_uses_i() -> None:
                STRONG[7])
     assert not s.checks["action_uses_i"].passed
     assert s.checks["action_uses_i"].evidence is not None
-    assert s.checks["action_uses_i"].evidence.text.startswith("We")
+    assert s.checks["action_uses_i"].evidence.quote.startswith("We")
 
 
 def test_rambling_situation_fails_situation_brief_and_share() -> None:
@@ -123,7 +126,7 @@ def test_result_quantified_spoken_and_written_numbers(sentence: str, quantified:
 def test_vague_result_fails_specific_with_evidence() -> None:
     s = result(*STRONG[:7], "In the end it went really well and everyone was happy.")
     c = s.checks["result_specific"]
-    assert not c.passed and c.evidence is not None and "went really well" in c.evidence.text
+    assert not c.passed and c.evidence is not None and "went really well" in c.evidence.quote
 
 
 def test_concrete_result_without_number_is_specific_not_quantified() -> None:
@@ -158,14 +161,14 @@ def test_sentence_split_on_punctuation_and_long_pause() -> None:
     ws = words("I fixed it.", "Then I shipped it")
     ws2 = [*ws[:3], Word("and", 5.0, 5.2, 0.9), Word("we", 5.2, 5.3, 0.9), Word("left", 5.3, 5.5, 0.9),
            Word("early", 5.5, 5.8, 0.9)]
-    assert [star.sentence_text(s) for s in star.split_sentences(ws)] == ["I fixed it.", "Then I shipped it"]
+    assert [sentence_text(s) for s in split_sentences(ws)] == ["I fixed it.", "Then I shipped it"]
     # no punctuation, but a 3.7 s silence after three words: not split (too short a sentence), then split
-    assert len(star.split_sentences(ws2)) == 2
+    assert len(split_sentences(ws2)) == 2
 
 
 def test_run_on_sentence_is_cut_at_a_conjunction() -> None:
     long = " ".join(["I checked every log file by hand,"] * 5 + ["and then I wrote a script that did it for me."])
-    parts = star.split_sentences(words(long))
+    parts = split_sentences(words(long))
     assert len(parts) >= 2
     assert all(len(p) <= 45 for p in parts)
 

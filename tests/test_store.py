@@ -8,25 +8,26 @@ from pathlib import Path
 import pytest
 
 from mockprep import practice
+from mockprep.banks import Question
 from mockprep.config import SETTINGS
 from mockprep.store import MIGRATIONS, SCHEMA_VERSION, Store, migrate
 from tests.conftest import FIXTURES, analysed
 
-Q = {"id": "conflict-01", "text": "Tell me about a disagreement.", "competency": "conflict"}
+Q = Question("conflict-01", "Tell me about a disagreement.", "conflict", "behavioral", "behavioral", "general", ())
 
 
 def test_round_trip(tmp_path: Path) -> None:
     s = Store(tmp_path)
-    kept = s.keep(FIXTURES / "strong_47s.flac", Q["id"])
+    kept = s.keep(FIXTURES / "strong_47s.flac", Q.id)
     assert kept.parent == tmp_path / "recordings" and kept.read_bytes() == (FIXTURES / "strong_47s.flac").read_bytes()
     aid = s.add_attempt(kept, Q, 120)
     assert s.get(aid).status == "pending"
-    d = analysed("strong_47s").to_dict()
+    d = analysed("strong_47s")
     s.finish_attempt(aid, d)
     a = Store(tmp_path).get(aid)  # a fresh connection, as after a restart
-    assert a.status == "ok" and a.score == d["star"]["score"] and a.question_text == Q["text"]
-    assert a.analysis == d and a.wpm == d["delivery"]["wpm"]
-    assert [x.id for x in s.attempts(Q["id"])] == [aid]
+    assert a.status == "ok" and a.score == d.score and a.question_text == Q.text and a.question_type == "story"
+    assert a.analysis.to_dict() == d.to_dict() and a.wpm == d.delivery.wpm
+    assert [x.id for x in s.attempts(Q.id)] == [aid]
 
 
 def test_wal_and_schema_version(tmp_path: Path) -> None:
@@ -67,7 +68,7 @@ def test_failed_analysis_keeps_audio_and_error_then_reanalyze(tmp_path: Path) ->
     assert Path(a.audio_path).stat().st_size == (FIXTURES / "too_short.flac").stat().st_size
     assert [x.id for x in s.unfinished()] == [a.id]
     redo = practice.reanalyze(s, a.id, SETTINGS.with_overrides(data_dir=tmp_path))
-    assert redo.analysis and redo.analysis["status"] == "ok"
+    assert redo.analysis and redo.analysis.status == "ok"
     assert s.get(a.id).status == "ok" and s.unfinished() == []
 
 
@@ -84,7 +85,7 @@ def test_delete_one_and_all(tmp_path: Path) -> None:
     s = Store(tmp_path)
     ids = []
     for _ in range(2):
-        kept = s.keep(FIXTURES / "too_short.flac", Q["id"])
+        kept = s.keep(FIXTURES / "too_short.flac", Q.id)
         ids.append(s.add_attempt(kept, Q, 120))
     path0 = Path(s.get(ids[0]).audio_path)
     assert s.delete_attempt(ids[0]) and not path0.exists() and s.get(ids[0]) is None
