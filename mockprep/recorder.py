@@ -1,18 +1,16 @@
 """Record one spoken answer from the microphone into a WAV file that survives a crash.
 
 sounddevice (PortAudio) is imported only inside functions, so everything else in mockprep works on a
-machine with no audio system at all. The file is written with the stdlib `wave` module rather than
-soundfile: `wave` rewrites the header sizes after every write, so a killed process still leaves a
-playable file, while libsndfile only writes them on close.
+machine with no audio system at all. The file is written by wavfile.WavAppender rather than soundfile: it
+rewrites the header sizes after every write, so a killed process still leaves a playable file, while
+libsndfile only writes them on close.
 """
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
-import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from mockprep.wavfile import WavAppender
+
 FALLBACK = "analyse a file with `mockprep analyze FILE`"
 BLOCK_S = 0.05  # PortAudio hands over 50 ms blocks: few writes, yet the clock stays smooth
 TICK_S = 0.2  # on_tick about five times a second
 SOFT_CAP = 3.0  # a soft limit still ends at three times the limit, in case nobody presses Enter
 STALL_S = 5.0  # this long without a single block means the device has gone away
-FSYNC_S = 5.0  # push the file to disk this often, so even a power cut loses little
 
 Device = str | int | None
 
@@ -103,34 +102,6 @@ def check(device: Device = None) -> None:
     _input_device(_sounddevice(), device)
 
 
-class _WavWriter:
-    """A mono int16 WAV whose header is right after every write, so a crash leaves a playable file."""
-
-    def __init__(self, path: Path, samplerate: int) -> None:
-        self.path = path
-        self.frames = 0
-        self._file = path.open("wb")
-        self._wav = wave.open(self._file, "wb")  # noqa: SIM115 - lives as long as the recording; close() ends it
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(samplerate)
-        self._wav.writeframes(b"")  # the header goes out now, before any audio arrives
-        self._file.flush()
-        self._synced = time.monotonic()
-
-    def write(self, block: np.ndarray) -> None:
-        self._wav.writeframes(block.astype("<i2", copy=False).tobytes())
-        self._file.flush()  # hand it to the OS now: a killed process then loses nothing already written
-        self.frames += len(block)
-        if time.monotonic() - self._synced >= FSYNC_S:
-            os.fsync(self._file.fileno())
-            self._synced = time.monotonic()
-
-    def close(self) -> None:
-        self._wav.close()  # patches the header; it leaves the file it was handed open
-        self._file.close()
-
-
 class _Capture:
     """What PortAudio's callback shares with the writing loop: a queue of blocks and an overflow flag."""
 
@@ -172,7 +143,7 @@ def _open_stream(sd: ModuleType, device: Device, samplerate: int, capture: _Capt
 class _Loop:
     """Moves blocks from the capture queue into the file until stopped or at the end frame."""
 
-    def __init__(self, capture: _Capture, writer: _WavWriter, samplerate: int, end_frame: int,
+    def __init__(self, capture: _Capture, writer: WavAppender, samplerate: int, end_frame: int,
                  on_block: Callable[[np.ndarray, int], None] | None) -> None:
         self.capture, self.writer, self.samplerate = capture, writer, samplerate
         self.end_frame, self.on_block = end_frame, on_block
@@ -227,7 +198,7 @@ def record(path: Path, limit_s: float = 120.0, *, soft: bool = False, device: De
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     capture = _Capture()
-    writer = _WavWriter(path, rate)  # created before the stream starts, so even the first block lands safely
+    writer = WavAppender(path, rate)  # created before the stream starts, so even the first block lands safely
     loop = _Loop(capture, writer, rate, round(limit_s * (SOFT_CAP if soft else 1.0) * rate), on_block)
     try:
         stream = _open_stream(sd, device, rate, capture)

@@ -1,8 +1,8 @@
 """Transcribe while the candidate is still speaking, and read a whole file the same way.
 
 Audio arrives in pieces (browser stream, terminal recorder). Each piece is appended to the attempt's WAV
-at once (the stdlib wave writer patches the header on every write, so a closed tab or a crash keeps all
-that was said), and a worker thread transcribes the stretches segment.py cuts, as soon as each is cut.
+at once (wavfile.py keeps it valid after every write, so a closed tab or a crash keeps all that was said),
+and a worker thread transcribes the stretches segment.py cuts, as soon as each is cut.
 
 Between stretches the worker, when it has nothing else to do, also reads the audio since the last cut up to
 the latest short pause: a guess. At Stop the rest is split at that same pause, so the guess is kept and only
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import threading
 import time
-import wave
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,16 @@ from mockprep import delivery
 from mockprep.config import SETTINGS, Settings
 from mockprep.segment import Segmenter
 from mockprep.transcribe import transcribe
+from mockprep.wavfile import WavAppender
 from mockprep.words import Span, Word
+
+
+@dataclass(frozen=True)
+class Work:
+    kind: str  # "stretch" (a cut stretch) or "guess"
+    audio_s: float
+    wall_s: float
+    reused: bool  # a stretch a guess had read already
 
 
 @dataclass(frozen=True)
@@ -62,8 +70,11 @@ def read_whole(samples: np.ndarray, settings: Settings = SETTINGS) -> tuple[list
 
 
 class StreamSession:
-    def __init__(self, path: Path | None, settings: Settings = SETTINGS) -> None:
-        """path=None when the caller writes the audio itself (the terminal recorder does)."""
+    def __init__(self, path: Path | None, settings: Settings = SETTINGS, resume: bool = False) -> None:
+        """path=None when the caller writes the audio itself (the terminal recorder does).
+
+        resume: `path` holds the start of this recording already (the server restarted mid-answer): it is
+        read back and transcribed, and the pieces that follow are appended to it."""
         self.path = path
         self.settings = settings
         self.sr = settings.sample_rate
@@ -72,14 +83,10 @@ class StreamSession:
         self.segmenter = Segmenter(settings)
         self.readings: list[Reading] = []
         self.gaps: list[Span] = []  # audio that never arrived, filled with silence
+        self.work: list[Work] = []  # what the worker read, and how long it took (where its time goes)
+        self._rtf = 0.1  # seconds the worker takes for a second of audio, lately (a quiet machine: ~0.08)
         self.timings: dict[str, float] = {}
-        self._wav = None
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._wav = wave.open(str(path), "wb")  # noqa: SIM115 - closed in finish()
-            self._wav.setnchannels(1)
-            self._wav.setsampwidth(2)
-            self._wav.setframerate(self.sr)
+        self._wav = WavAppender(path, self.sr, resume=resume) if path is not None else None
         self._cond = threading.Condition()
         self._jobs: deque[tuple[int, int]] = deque()
         self._want_guess: tuple[int, int] | None = None
@@ -91,12 +98,19 @@ class StreamSession:
         self._worker = threading.Thread(target=self._work, daemon=True)
         self._worker.start()
         self.closed = False
+        if self._wav is not None and self._wav.frames:
+            self._append(audio_mod.from_array(self._wav.read(), self.sr, self.sr).samples, pcm16=None, keep=False)
 
     # ------------------------------------------------------------ input
 
     @property
     def samples(self) -> np.ndarray:
         return self._buf[: self._n]
+
+    @property
+    def received(self) -> int:
+        """Samples held so far, gaps included."""
+        return self._n
 
     @property
     def duration_s(self) -> float:
@@ -152,10 +166,11 @@ class StreamSession:
         self._append(audio_mod.from_array(x, self.sr, self.sr).samples, pcm16=x)
         return self._n
 
-    def _append(self, x: np.ndarray, pcm16: np.ndarray | None) -> None:
-        if self._wav is not None:
+    def _append(self, x: np.ndarray, pcm16: np.ndarray | None, keep: bool = True) -> None:
+        """keep: write it to the file too (not when it was read back from there)."""
+        if self._wav is not None and keep:
             raw = pcm16 if pcm16 is not None else np.round(np.clip(x, -1, 1 - 1 / 32768) * 32768).astype("<i2")
-            self._wav.writeframes(np.asarray(raw, dtype="<i2").tobytes())
+            self._wav.write(raw)
         if self._n + len(x) > len(self._buf):
             grown = np.zeros(max(2 * len(self._buf), self._n + len(x)), np.float32)
             grown[: self._n] = self._buf[: self._n]
@@ -166,10 +181,13 @@ class StreamSession:
         with self._cond:
             self._jobs.extend(cut)
             c = self.segmenter.latest_candidate
-            # A guess up to the latest pause, unless one for it is made or under way already.
+            # A guess up to the latest pause, unless one for it is made or under way already, or it would keep
+            # the worker from the next stretch for long: on a busy machine guesses wait (they may be redone).
             want = (self.committed, c) if c is not None else None
             have = {g for g in (self._busy, self._guess and (self._guess.start, self._guess.end)) if g}
-            self._want_guess = want if want not in have else None
+            affordable = want is not None and \
+                self._rtf * (want[1] - want[0]) / self.sr <= self.settings.guess_max_wall_s
+            self._want_guess = want if want not in have and affordable else None
             self._cond.notify_all()
 
     # ------------------------------------------------------------ worker
@@ -190,8 +208,14 @@ class StreamSession:
                 reuse = self._guess if self._guess is not None and (self._guess.start, self._guess.end) == (a, b) \
                     else None
             try:
+                t = time.perf_counter()
                 r = reuse or read(self.samples, a, b, self.settings)
                 with self._cond:
+                    took = time.perf_counter() - t
+                    self.work.append(Work("guess" if is_guess else "stretch", (b - a) / self.sr, took,
+                                          reuse is not None))
+                    if reuse is None and b > a:
+                        self._rtf = 0.5 * self._rtf + 0.5 * took * self.sr / (b - a)
                     if is_guess:
                         self._guess = r
                     else:
@@ -229,13 +253,18 @@ class StreamSession:
             for a, b in last:
                 if g is not None and (g.start, g.end) == (a, b):
                     self.readings.append(g)
+                    self.work.append(Work("stretch", (b - a) / self.sr, 0.0, True))
                 else:
                     self.readings.append(read(self.samples, a, b, self.settings))
                     tail += b - a
             if self._wav is not None:
                 self._wav.close()
             self.closed = True
-            self.timings = {"wait_s": waited, "tail_audio_s": tail / self.sr, "transcribe_s": time.perf_counter() - t}
+            guesses = [w for w in self.work if w.kind == "guess"]
+            self.timings = {"wait_s": waited, "tail_audio_s": tail / self.sr, "transcribe_s": time.perf_counter() - t,
+                            "guesses": len(guesses), "guesses_kept": sum(w.reused for w in self.work),
+                            "guess_wall_s": sum(w.wall_s for w in guesses),
+                            "stretch_wall_s": sum(w.wall_s for w in self.work if w.kind == "stretch")}
         if self._error is not None:
             raise self._error
         words, f0 = join(self.readings)

@@ -17,6 +17,8 @@ from mockprep.segment import Segmenter
 from mockprep.stream import StreamSession
 from tests.conftest import FIXTURES, analysed, truth
 
+pytestmark = pytest.mark.slow  # streams whole answers through the real model
+
 
 def streamed(fid: str, tmp: Path, pieces: str):
     """Feed the fixture in pieces: 'keep_up' half-second pieces with a worker that finishes each piece's work

@@ -1,0 +1,125 @@
+// mockprep's page: the clocks and the Record/Stop controls of the Practice and Mock interview tabs.
+//
+// Each recorder (recorder_html in ui/widgets.py) is a .mp-rec element; recorder.js streams the answer to the
+// server while it is spoken. Once the server has all of it, this file clicks the tab's hidden "finish" button,
+// whose event reads the recording's token (mpApp.token) and brings the feedback.
+(function () {
+  'use strict';
+
+  const fmt = (s) => {
+    const a = Math.max(0, Math.round(Math.abs(s)));
+    return (s < 0 ? '+' : '') + Math.floor(a / 60) + ':' + String(a % 60).padStart(2, '0');
+  };
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const recorders = {};   // rec element id -> {rec, token}
+
+  function settings() {
+    return {
+      limit: Number($('#mp-limit input')?.value) || 120,
+      soft: !!$('#mp-soft input')?.checked,
+    };
+  }
+
+  function paint(el, left) {
+    const clock = $('.mp-clock', el);
+    if (!clock) return;
+    clock.textContent = fmt(left);
+    clock.className = 'mp-clock' + (left <= 10 ? ' red' : left <= 30 ? ' amber' : '');
+  }
+
+  function status(el, text) {
+    const s = $('.mp-rec-status', el);
+    if (s) s.textContent = text || '';
+  }
+
+  function buttons(el, recording) {
+    $('.record-button', el).style.display = recording ? 'none' : '';
+    $('.stop-button', el).style.display = recording ? '' : 'none';
+  }
+
+  // The question this recorder answers: the one shown in its own tab (a follow-up names its question too).
+  function question(el) {
+    const q = el.closest('.tabitem, .gradio-container')?.querySelector('[data-qid]');
+    return {qid: q ? q.dataset.qid : '', probe: q ? (q.dataset.probe || '') : ''};
+  }
+
+  function start(el) {
+    const id = el.id;
+    if (recorders[id] && recorders[id].active) return;
+    const {limit, soft} = settings();
+    paint(el, limit);
+    const entry = {active: true, token: null};
+    recorders[id] = entry;
+    entry.rec = window.MpRecorder.start({
+      limit, soft, ...question(el), workletUrl: 'mockprep/static/recorder-worklet.js',
+      onStatus: (text) => status(el, text),
+      onTick: (elapsed) => paint(el, limit - elapsed),
+      onLimit: () => { buttons(el, false); status(el, `Stopped at the ${fmt(limit)} limit. Sending the last words…`); },
+      onDone: (info) => {
+        window.mpApp.lastDone = info;  // what the recorder says it captured, for anyone checking on it
+        entry.active = false;
+        entry.token = info.token;
+        buttons(el, false);
+        const left = info.pendingS;
+        status(el, left >= 1 ? `Transcribing the last ${Math.round(left)} s…` : 'Analysing…');
+        document.getElementById(el.dataset.finish)?.click();
+      },
+    });
+    entry.rec.ready.then((ok) => { if (ok) buttons(el, true); else entry.active = false; });
+  }
+
+  function stop(el) {
+    const entry = recorders[el.id];
+    if (!entry || !entry.active) return;
+    buttons(el, false);
+    status(el, 'Sending the last words…');
+    entry.rec.stop();
+  }
+
+  // Think time: count down on the clock, then start recording as if Record were pressed.
+  function think(el, seconds) {
+    let left = Math.round(Number(seconds) || 0);
+    const clock = $('.mp-clock', el);
+    const tick = () => {
+      if (left <= 0) { clearInterval(timer); start(el); return; }
+      clock.textContent = 'think ' + fmt(left);
+      clock.className = 'mp-clock amber';
+      left -= 1;
+    };
+    const timer = setInterval(tick, 1000);
+    tick();
+  }
+
+  // Gradio draws the recorders after this file runs, and again when a tab is re-rendered: enable each
+  // Record button as it appears.
+  const enable = () => document.querySelectorAll('.mp-rec .record-button[disabled]').forEach((b) => {
+    b.disabled = false;
+  });
+  new MutationObserver(enable).observe(document.documentElement, {childList: true, subtree: true});
+  enable();
+
+  document.addEventListener('click', (e) => {
+    const el = e.target.closest('.mp-rec');
+    if (el && e.target.closest('.record-button')) start(el);
+    else if (el && e.target.closest('.stop-button')) stop(el);
+    else if (e.target.closest('#mp-think-go')) think($('#answer-audio'), $('#mp-think input')?.value);
+  });
+
+  window.mpApp = {
+    // The token of the recording whose finish button this is, read by that button's event.
+    token(finishId) {
+      for (const [id, entry] of Object.entries(recorders)) {
+        if (document.getElementById(id)?.dataset.finish === finishId) return entry.token || '';
+      }
+      return '';
+    },
+    reset() {
+      document.querySelectorAll('.mp-rec').forEach((el) => {
+        if (!recorders[el.id]?.active) { paint(el, settings().limit); status(el, ''); }
+      });
+    },
+    analysed() {
+      document.querySelectorAll('.mp-rec').forEach((el) => { if (!recorders[el.id]?.active) status(el, ''); });
+    },
+  };
+})();
