@@ -46,14 +46,19 @@ class Reading:
     end: int
     words: tuple[Word, ...]
     f0: np.ndarray
+    transcribe_s: float = 0.0  # how long the words took, and the pitch (where the worker's time goes)
+    pitch_s: float = 0.0
 
 
 def read(samples: np.ndarray, a: int, b: int, settings: Settings = SETTINGS) -> Reading:
     """Words and pitch of the stretch [a, b) of a recording."""
     x = samples[a:b]
     hop = int(settings.hop_s * settings.sample_rate)
+    t = time.perf_counter()
     words = transcribe(x, settings, offset_s=a / settings.sample_rate)
-    return Reading(a, b, tuple(words), delivery.pitch_track(x, settings)[: (b - a) // hop])
+    t2 = time.perf_counter()
+    f0 = delivery.pitch_track(x, settings)[: (b - a) // hop]
+    return Reading(a, b, tuple(words), f0, t2 - t, time.perf_counter() - t2)
 
 
 def join(readings: list[Reading]) -> tuple[list[Word], np.ndarray]:
@@ -264,7 +269,9 @@ class StreamSession:
             self.timings = {"wait_s": waited, "tail_audio_s": tail / self.sr, "transcribe_s": time.perf_counter() - t,
                             "guesses": len(guesses), "guesses_kept": sum(w.reused for w in self.work),
                             "guess_wall_s": sum(w.wall_s for w in guesses),
-                            "stretch_wall_s": sum(w.wall_s for w in self.work if w.kind == "stretch")}
+                            "stretch_wall_s": sum(w.wall_s for w in self.work if w.kind == "stretch"),
+                            "words_wall_s": sum(r.transcribe_s for r in self.readings),
+                            "pitch_wall_s": sum(r.pitch_s for r in self.readings)}
         if self._error is not None:
             raise self._error
         words, f0 = join(self.readings)

@@ -23,10 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.audio_match import MIC_RATE, kept, speech, write_mic
 from tests.browsers import missing
 from tests.load import cpu_load
 from tests.pulse import PulseMic
-from tests.test_browser_recorder import MIC_RATE, LiveServer, Session, kept, speech, write_mic
+from tests.test_recorder_js import LiveServer, Session
 
 
 def loadavg() -> float:
@@ -64,7 +65,7 @@ def main() -> None:
                                 t0 = time.monotonic()
                                 live, done = s.record(query, stop_after=1.5)
                                 took = time.monotonic() - t0
-                            k = kept(live, src, sr)
+                            k = kept(live.audio(), live.gaps, src, sr)
                             row = {"browser": browser, "version": s.page.version, "path": path, "load": load,
                                    "played_s": k.played_s, "kept_s": k.kept_s, "lost_s": k.lost_s, "gap_s": k.gap_s,
                                    "extra_s": k.extra_s, "corr": k.corr, "rate": done.get("rate"),

@@ -51,12 +51,16 @@ class Kept:
         return self.kept_s / self.played_s
 
 
-def kept(rec: np.ndarray, reported_gaps: list[tuple[int, int]], src: np.ndarray, sr: int) -> Kept:
+def kept(rec: np.ndarray, reported_gaps: list[tuple[int, int]], src: np.ndarray, sr: int,
+         ended: bool = False) -> Kept:
     """How much of the speech `src` the server holds, measured on the audio itself. Each second of speech
     is a landmark, tracked through the recording from the one before: a lost sample pulls the later
     landmarks earlier, an inserted one pushes them later. A gap the page reported is silence the server
-    filled in; when the landmarks do not move across it, it stands for audio that really was missing."""
-    from scipy.signal import correlate
+    filled in; when the landmarks do not move across it, it stands for audio that really was missing.
+
+    ended: the recording was stopped before the speech was over (a time limit): what was played after its
+    end is not counted as played."""
+    from scipy.signal import correlate, fftconvolve
 
     ref = resample(src, sr, RATE)
 
@@ -67,16 +71,21 @@ def kept(rec: np.ndarray, reported_gaps: list[tuple[int, int]], src: np.ndarray,
         if len(seg) < RATE:
             return None, 0.0
         cc = correlate(seg, r, mode="valid", method="fft")
-        # Normalised by each window's energy: a loud stretch elsewhere must not outscore the right one.
-        energy = np.sqrt(np.convolve(seg.astype(np.float64) ** 2, np.ones(len(r)), mode="valid")) + 1e-9
-        i = int(np.argmax(cc / energy))
+        # Normalised by each window's energy: a loud stretch elsewhere must not outscore the right one. The
+        # floor keeps near-silent windows (where the FFT's rounding is all there is) out of the running.
+        energy = np.sqrt(np.maximum(fftconvolve(seg.astype(np.float64) ** 2, np.ones(len(r)), mode="valid"), 0))
+        i = int(np.argmax(cc / np.maximum(energy, 1e-2 * energy.max() + 1e-12)))
         return lo + i - w, float(np.corrcoef(seg[i: i + RATE], r)[0, 1])
 
     loud = [w for w in range(0, len(ref) - RATE + 1, RATE) if np.sqrt(np.mean(ref[w: w + RATE] ** 2)) > 0.01]
     first, _ = find(loud[0], len(rec) // 2, len(rec))  # anywhere in the recording
     lags, rs, truncated, prev = [], [], 0, first
+    played = len(ref)
     for w in loud:
         if prev + w + RATE > len(rec):
+            if ended:
+                played = min(played, w)
+                break
             truncated += RATE  # the recording ends before this landmark
             continue
         lag, r = find(w, prev + w, RATE // 4)
@@ -90,8 +99,8 @@ def kept(rec: np.ndarray, reported_gaps: list[tuple[int, int]], src: np.ndarray,
     steps = np.diff(lags) if len(lags) > 1 else np.zeros(0)
     lost = float(-steps[steps < 0].sum()) + truncated
     extra = float(steps[steps > 0].sum())
-    end = start + len(ref)
+    end = start + played
     gaps = sum(max(0, min(o + n, end) - max(o, start)) for o, n in reported_gaps)
     missing = lost + max(0.0, gaps - extra)
-    return Kept(len(ref) / RATE, (len(ref) - missing) / RATE, lost / RATE, gaps / RATE, extra / RATE,
+    return Kept(played / RATE, (played - missing) / RATE, lost / RATE, gaps / RATE, extra / RATE,
                 float(np.median(rs)) if rs else 0.0, [x - start for x in lags], start)

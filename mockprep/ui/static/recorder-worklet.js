@@ -162,11 +162,12 @@ class MpCapture {
     this.blockOffset = 0;
     this.firstFrame = null;
     this.nextFrame = null;
+    this.posted = false;  // nothing has gone to the page yet
     this.gapFrames = 0;
     this.mono = null;
     this.zeros = null;
     this.emit = (offset, s) => this._emit(offset, s);
-    this.gap = (offset, count) => { this._flush(); this.post({gap: {offset, count}}); };
+    this.gap = (offset, count) => { this._flush(); this.posted = true; this.post({gap: {offset, count}}); };
   }
 
   _emit(offset, s) {
@@ -180,6 +181,7 @@ class MpCapture {
 
   _flush() {
     if (!this.blockLen) return;
+    this.posted = true;
     this.post({offset: this.blockOffset, pcm: this.block.slice(0, this.blockLen), ranS: this.ranS()});
     this.blockLen = 0;
   }
@@ -194,6 +196,14 @@ class MpCapture {
     if (this.firstFrame === null && !channels.length) return;
     const n = channels.length ? channels[0].length : frames;
     if (this.firstFrame === null) this.firstFrame = this.nextFrame = frame;
+    if (frame > this.nextFrame && !this.posted) {
+      // The graph stalled just as it started (Chromium's clock jumps once right after the microphone is
+      // connected, by up to a second on a busy machine): nothing was captured yet, so nothing is missing.
+      // The recording begins here instead.
+      this.firstFrame = this.nextFrame = frame;
+      this.rs = new MpResampler(this.rate, MP_OUT_RATE);
+      this.blockLen = 0;
+    }
     if (frame > this.nextFrame) {  // quanta were skipped: a gap, of exactly their length
       const missing = frame - this.nextFrame;
       this.gapFrames += missing;
