@@ -138,27 +138,32 @@ def pick(
     competency: str | None = None,
     role: str | None = None,
     bank: str | None = None,
+    qtype: str | None = None,
+    exclude: str | None = None,
     rng: random.Random | None = None,
 ) -> Question:
-    """A random question among those matching every filter given; ValueError if none match."""
+    """A random question among those matching every filter given (other than `exclude`, the id of the one
+    just asked, when another matches); ValueError if none match."""
     matches = [
         q
         for q in questions
         if (competency is None or q.competency == competency)
         and (role is None or q.role == role)
         and (bank is None or q.bank == bank)
+        and (qtype is None or q.type.value == qtype)
     ]
     if not questions:
         raise ValueError("There are no questions to choose from.")
     if not matches:
         filters = [
             f"{name} '{value}'"
-            for name, value in (("competency", competency), ("role", role), ("bank", bank))
+            for name, value in (("competency", competency), ("role", role), ("bank", bank), ("type", qtype))
             if value is not None
         ]
         raise ValueError(
             f"No question matches {' and '.join(filters)} among {len(questions)} questions."
         )
+    matches = [q for q in matches if q.id != exclude] or matches
     # The module-level generator when no rng is given, so random.seed() still makes runs repeatable.
     return rng.choice(matches) if rng is not None else random.choice(matches)
 

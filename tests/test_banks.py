@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from pathlib import Path
@@ -389,3 +390,11 @@ def test_pick_without_a_match_says_why() -> None:
         pick(_sample(), competency="ambiguity", role="sales")
     with pytest.raises(ValueError, match="no questions to choose from"):
         pick([])
+
+
+def test_pick_by_type_and_never_the_question_just_asked_when_another_fits() -> None:
+    rng = random.Random(5)
+    sample = [*_sample(), dataclasses.replace(_sample()[0], id="e", type=QuestionType.MOTIVATION)]
+    assert {pick(sample, qtype="motivation", rng=rng).id for _ in range(10)} == {"e"}
+    assert {pick(sample, competency="leadership", exclude="a", rng=rng).id for _ in range(40)} == {"c", "d", "e"}
+    assert pick(sample, qtype="motivation", exclude="e", rng=rng).id == "e"  # the only one: asked again

@@ -5,14 +5,13 @@ No Gradio here: the tabs' handlers and the recorder routes share one Room.
 
 from __future__ import annotations
 
-import random
 import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mockprep import drill
+from mockprep import banks, drill
 from mockprep.assessment import QuestionType
 from mockprep.banks import Question, load_all
 from mockprep.config import Settings
@@ -81,13 +80,17 @@ class Room:
 
     def pick(self, competency: str = "any", bank: str = "any", qtype: str = "any",
              current: Question | None = None) -> Question | None:
+        """A question for the filters chosen in the page ("any" = no filter); any question if none match."""
         qs = self.all_questions()
-        pool = [q for q in qs if competency in ("", "any") or q.competency == competency]
-        pool = [q for q in pool if bank in ("", "any") or q.bank == bank]
-        pool = [q for q in pool if qtype in ("", "any") or q.type.value == qtype] or qs
-        if current and len(pool) > 1:
-            pool = [q for q in pool if q.id != current.id]
-        return random.choice(pool) if pool else None
+        given = {k: (None if v in ("", "any") else v) for k, v in
+                 (("competency", competency), ("bank", bank), ("qtype", qtype))}
+        exclude = current.id if current else None
+        for filters in (given, {**given, "qtype": None}, {}):
+            try:
+                return banks.pick(qs, **filters, exclude=exclude)
+            except ValueError:
+                continue
+        return None
 
     def first_question(self) -> Question | None:
         return self.question("general-01") or self.pick()
