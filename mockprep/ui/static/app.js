@@ -98,6 +98,51 @@
   new MutationObserver(enable).observe(document.documentElement, {childList: true, subtree: true});
   enable();
 
+  // Click a moment, hear it: anything with data-t (a fix's time, a sentence, a filler, a pause, a point of the
+  // timeline) plays the recording of its own attempt from just before that moment, in the page's own player.
+  const LEAD_S = 0.5;
+  function playerFor(el) {
+    for (let n = el; n && n !== document; n = n.parentElement) {
+      const a = n.querySelector && n.querySelector('audio.mp-audio');
+      if (a) return a;
+    }
+    return null;
+  }
+  function playAt(el, t = Number(el.dataset.t)) {
+    const audio = playerFor(el);
+    if (!audio || !Number.isFinite(t)) return false;
+    const at = Math.max(0, t - LEAD_S);
+    if (audio.readyState < 1) {  // preload="none": nothing fetched yet; seek as soon as its length is known
+      audio.addEventListener('loadedmetadata', () => {
+        if (Math.abs(audio.currentTime - at) > 0.25) audio.currentTime = at;
+      }, {once: true});
+    }
+    audio.currentTime = at;
+    const played = audio.play();
+    if (played && played.catch) played.catch(() => {});
+    document.querySelectorAll('.mp-playing').forEach((x) => x.classList.remove('mp-playing'));
+    el.classList.add('mp-playing');
+    window.mpApp.lastSeek = {t, at};
+    return true;
+  }
+  document.addEventListener('click', (e) => {
+    const m = e.target.closest && e.target.closest('[data-t]');
+    if (m && playAt(m)) { e.preventDefault(); return; }
+    // The shape of the answer: the whole recording across its width; a click plays from where it lands.
+    const shape = e.target.closest && e.target.closest('svg.mp-shape');
+    if (shape) {
+      const r = shape.getBoundingClientRect();
+      const t = (e.clientX - r.left) / Math.max(1, r.width) * Number(shape.dataset.span);
+      playAt(shape, t + LEAD_S);  // from the very point clicked
+    }
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    const m = e.target.closest && e.target.closest('[data-t]');
+    // A <button> turns Enter and Space into a click by itself; other moments (tabindex) are done here.
+    if (m && m === e.target && m.tagName !== 'BUTTON' && playAt(m)) e.preventDefault();
+  });
+
   document.addEventListener('click', (e) => {
     const el = e.target.closest('.mp-rec');
     if (el && e.target.closest('.record-button')) start(el);
