@@ -7,6 +7,7 @@ dataclasses rather than on nested dicts.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,10 @@ import numpy as np
 from mockprep import audio as audio_mod
 from mockprep import delivery as delivery_mod
 from mockprep import feedback as feedback_mod
-from mockprep import star as star_mod
+from mockprep import rubrics as rubrics_mod
 from mockprep.assessment import RUBRIC_OF, Assessment, Check, CheckId, Part, QuestionType, Rubric
+from mockprep.confidence import Confidence
+from mockprep.confidence import assess as assess_confidence
 from mockprep.config import SETTINGS, Settings
 from mockprep.delivery import Delivery
 from mockprep.feedback import GapId, Severity, Tip
@@ -61,6 +64,8 @@ class Analysis:
     capture: Capture | None = None
     notes: tuple[str, ...] = ()  # plain sentences about the recording itself (missing audio, a damaged file)
     timings: dict[str, float] = field(default_factory=dict)
+    # How far the transcript can be trusted (None when no speech was found, or stored before it existed).
+    confidence: Confidence | None = None
 
     @property
     def rubric(self) -> Rubric:
@@ -118,6 +123,7 @@ class Analysis:
             "capture": _capture_dict(self.capture) if self.capture else None,
             "notes": list(self.notes),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
+            "confidence": self.confidence.to_dict() if self.confidence else None,
         }
 
     @classmethod
@@ -135,7 +141,8 @@ class Analysis:
         return cls(d["status"], d.get("message"), d.get("question"), qtype, float(d.get("limit_s") or 120.0),
                    float(d.get("duration_s") or 0.0), words, delivery, assessment, all_gaps,
                    _capture_from(d["capture"]) if d.get("capture") else None, tuple(d.get("notes") or ()),
-                   {k: float(v) for k, v in (d.get("timings") or {}).items()})
+                   {k: float(v) for k, v in (d.get("timings") or {}).items()},
+                   Confidence.from_dict(d["confidence"]) if d.get("confidence") else None)
 
 
 # ---------------------------------------------------------------- to and from plain data
@@ -269,15 +276,19 @@ def analyze_audio(a: audio_mod.Audio, question: str | None = None, limit_s: floa
                         timings)
     missing = capture.gaps if capture else ()
     d = delivery_mod.measure(a.samples, words, settings, f0, missing)
+    trust = assess_confidence(a.samples, words, settings)
+    if trust.doubtful:  # fillers are not counted where the words themselves are in doubt
+        d = dataclasses.replace(d, fillers=trust.trusted_fillers(d.fillers, words))
+        notes = (*notes, trust.note() or "")
     timings["delivery_s"] = time.perf_counter() - t
     t = time.perf_counter()
     chunks = split_sentences(words, settings, d.boundary_gaps)
-    assessment = star_mod.assess(chunks, duration, limit, settings)
+    assessment = rubrics_mod.assess(RUBRIC_OF[question_type], chunks, duration, limit, settings, question)
     timings["assess_s"] = time.perf_counter() - t
     gaps = feedback_mod.gaps(assessment, d, words, duration, limit, settings)
     timings["analyze_s"] = timings["delivery_s"] + timings["assess_s"]
     return Analysis("ok", None, question, question_type, limit, duration, tuple(words), d, assessment, tuple(gaps),
-                    capture, notes, timings)
+                    capture, notes, timings, trust)
 
 
 def analyze(path: str | Path, question: str | None = None, limit_s: float | None = None,

@@ -56,6 +56,34 @@ class CheckId(StrEnum):
     RESULT_SPECIFIC = "result_specific"
     WITHIN_LIMIT = "within_limit"
     IS_STORY = "is_story"
+    # every rubric but STAR and open: speaking time inside the rubric's band
+    LENGTH_FITS = "length_fits"
+    # introduction
+    OPENS_WITH_PRESENT = "opens_with_present"
+    COVERS_PAST = "covers_past"
+    RECENT_AND_RELEVANT = "recent_and_relevant"
+    NAMES_A_HIGHLIGHT = "names_a_highlight"
+    LOOKS_AHEAD = "looks_ahead"
+    ENDS_ON_THIS_ROLE = "ends_on_this_role"
+    # motivation
+    SPECIFIC_TO_EMPLOYER = "specific_to_employer"
+    REASONS_ABOUT_THE_WORK = "reasons_about_the_work"
+    TIED_TO_EXPERIENCE = "tied_to_experience"
+    FORWARD_LOOKING = "forward_looking"
+    NO_BLAME = "no_blame"
+    # strength_weakness
+    NAMES_TRAIT = "names_trait"
+    GENUINE_TRAIT = "genuine_trait"
+    STEPS_TAKEN = "steps_taken"
+    EVIDENCE_OF_CHANGE = "evidence_of_change"
+    RECENT_EXAMPLE = "recent_example"
+    # situational
+    FRAMES_SITUATION = "frames_situation"
+    WEIGHS_OPTIONS = "weighs_options"
+    MAKES_DECISION = "makes_decision"
+    GIVES_REASONS = "gives_reasons"
+    PLANS_FOLLOW_UP = "plans_follow_up"
+    REAL_EXAMPLE = "real_example"
 
 
 @dataclass(frozen=True)

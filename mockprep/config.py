@@ -119,6 +119,27 @@ class Settings:
     run_on_words: int = 20
     run_on_pause_s: float = 0.3
 
+    # The other rubrics (rubrics.py, docs/scoring.md): check weights (each rubric's sum 100) and the
+    # speaking-time band (s, first word to last) its length_fits check asks for.
+    intro_weights: tuple[tuple[str, int], ...] = (
+        ("opens_with_present", 15), ("covers_past", 10), ("recent_and_relevant", 20), ("names_a_highlight", 10),
+        ("looks_ahead", 10), ("ends_on_this_role", 20), ("length_fits", 15))
+    intro_length_s: tuple[float, float] = (50.0, 100.0)  # the 60-90 s coaches aim for, 10 s either side
+    intro_past_max_share: float = 0.5  # of the speaking time spent on the background
+    intro_max_private_sentences: int = 1
+    motivation_weights: tuple[tuple[str, int], ...] = (
+        ("specific_to_employer", 20), ("reasons_about_the_work", 15), ("tied_to_experience", 20),
+        ("forward_looking", 15), ("no_blame", 20), ("length_fits", 10))
+    motivation_length_s: tuple[float, float] = (20.0, 120.0)
+    strength_weakness_weights: tuple[tuple[str, int], ...] = (
+        ("names_trait", 20), ("genuine_trait", 15), ("steps_taken", 25), ("evidence_of_change", 20),
+        ("recent_example", 10), ("length_fits", 10))
+    strength_weakness_length_s: tuple[float, float] = (30.0, 120.0)
+    situational_weights: tuple[tuple[str, int], ...] = (
+        ("frames_situation", 15), ("weighs_options", 15), ("makes_decision", 25), ("gives_reasons", 15),
+        ("plans_follow_up", 10), ("real_example", 10), ("length_fits", 10))
+    situational_length_s: tuple[float, float] = (25.0, 120.0)
+
     # Feedback
     max_tips: int = 5
     # A live recording no piece has come for in this long was left (tab closed): what arrived is analysed.

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from fsrs import Card, Rating, Scheduler
 
 from mockprep.analysis import Analysis
+from mockprep.assessment import Rubric
 from mockprep.feedback import GapId, Severity
 from mockprep.store import Store
 
@@ -41,6 +42,29 @@ REASONS = {
     GapId.PACE_SLOW: "too slow",
     GapId.LONG_PAUSES: "long pauses",
     GapId.MONOTONE: "flat delivery",
+    GapId.LENGTH_FITS: "too short or too long for the question",
+    GapId.OPENS_WITH_PRESENT: "does not open with where you are now",
+    GapId.COVERS_PAST: "nothing on how you got here",
+    GapId.RECENT_AND_RELEVANT: "too far back or too personal",
+    GapId.NAMES_A_HIGHLIGHT: "no achievement named",
+    GapId.LOOKS_AHEAD: "nothing on what you want next",
+    GapId.ENDS_ON_THIS_ROLE: "never says why this role",
+    GapId.SPECIFIC_TO_EMPLOYER: "could be said to any employer",
+    GapId.REASONS_ABOUT_THE_WORK: "no reason about the work itself",
+    GapId.TIED_TO_EXPERIENCE: "not tied to your own experience",
+    GapId.FORWARD_LOOKING: "nothing on what you would do next",
+    GapId.NO_BLAME: "blames an employer",
+    GapId.NAMES_TRAIT: "the strength or weakness is not named",
+    GapId.GENUINE_TRAIT: "a cliché instead of a real trait",
+    GapId.STEPS_TAKEN: "no steps taken",
+    GapId.EVIDENCE_OF_CHANGE: "no proof it changed",
+    GapId.RECENT_EXAMPLE: "no recent example",
+    GapId.FRAMES_SITUATION: "straight to action, no framing",
+    GapId.WEIGHS_OPTIONS: "only one option",
+    GapId.MAKES_DECISION: "no decision",
+    GapId.GIVES_REASONS: "a decision without a reason",
+    GapId.PLANS_FOLLOW_UP: "no check that it worked",
+    GapId.REAL_EXAMPLE: "no real example",
 }
 
 
@@ -52,8 +76,17 @@ def weaknesses(analysis: Analysis) -> list[str]:
             if t.severity != Severity.LOW]
 
 
-# Gaps that make an answer fail outright, whatever it scored: it has to be done again soon.
+# Gaps that make an answer fail outright, whatever it scored: it has to be done again soon. Each rubric has
+# its own: what an interviewer would hold against that kind of answer.
 SERIOUS = frozenset({GapId.NOT_A_STORY, GapId.MISSING_RESULT, GapId.OVER_LIMIT})
+SERIOUS_OF: dict[Rubric, frozenset[GapId]] = {
+    Rubric.STAR: SERIOUS,
+    Rubric.INTRODUCTION: frozenset({GapId.OVER_LIMIT, GapId.RECENT_AND_RELEVANT, GapId.ENDS_ON_THIS_ROLE}),
+    Rubric.MOTIVATION: frozenset({GapId.OVER_LIMIT, GapId.NO_BLAME, GapId.SPECIFIC_TO_EMPLOYER}),
+    Rubric.STRENGTH_WEAKNESS: frozenset({GapId.OVER_LIMIT, GapId.GENUINE_TRAIT, GapId.STEPS_TAKEN}),
+    Rubric.SITUATIONAL: frozenset({GapId.OVER_LIMIT, GapId.MAKES_DECISION}),
+    Rubric.OPEN: frozenset({GapId.OVER_LIMIT}),
+}
 
 
 def rating(analysis: Analysis) -> Rating:
@@ -62,7 +95,7 @@ def rating(analysis: Analysis) -> Rating:
     Rated by the answer's own rubric: its score and its gaps (delivery alone for an open question)."""
     if not analysis.ok:
         return Rating.Again
-    serious = any(t.id in SERIOUS for t in analysis.gaps)
+    serious = any(t.id in SERIOUS_OF[analysis.rubric] for t in analysis.gaps)
     weak = any(t.severity != Severity.LOW for t in analysis.gaps)
     score = analysis.score if analysis.score is not None else (100 if not (serious or weak) else 60)
     if score < 50 or serious:

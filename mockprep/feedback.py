@@ -32,6 +32,32 @@ class GapId(StrEnum):
     PACE_SLOW = "pace_slow"
     LONG_PAUSES = "long_pauses"
     MONOTONE = "monotone"
+    # The other rubrics: one gap per failed check, under the check's own id (docs/scoring.md).
+    LENGTH_FITS = "length_fits"
+    OPENS_WITH_PRESENT = "opens_with_present"
+    COVERS_PAST = "covers_past"
+    RECENT_AND_RELEVANT = "recent_and_relevant"
+    NAMES_A_HIGHLIGHT = "names_a_highlight"
+    LOOKS_AHEAD = "looks_ahead"
+    ENDS_ON_THIS_ROLE = "ends_on_this_role"
+    SPECIFIC_TO_EMPLOYER = "specific_to_employer"
+    REASONS_ABOUT_THE_WORK = "reasons_about_the_work"
+    TIED_TO_EXPERIENCE = "tied_to_experience"
+    FORWARD_LOOKING = "forward_looking"
+    NO_BLAME = "no_blame"
+    NAMES_TRAIT = "names_trait"
+    GENUINE_TRAIT = "genuine_trait"
+    STEPS_TAKEN = "steps_taken"
+    EVIDENCE_OF_CHANGE = "evidence_of_change"
+    RECENT_EXAMPLE = "recent_example"
+    FRAMES_SITUATION = "frames_situation"
+    WEIGHS_OPTIONS = "weighs_options"
+    MAKES_DECISION = "makes_decision"
+    GIVES_REASONS = "gives_reasons"
+    PLANS_FOLLOW_UP = "plans_follow_up"
+    REAL_EXAMPLE = "real_example"
+    # An open question: content is not judged (always the first line, so the user knows why)
+    CONTENT_NOT_SCORED = "content_not_scored"
 
 
 class Severity(StrEnum):
@@ -61,8 +87,10 @@ def gaps(assessment: Assessment | None, delivery: Delivery, words: list[Word], d
     out: list[Tip] = []
     if assessment is not None and assessment.rubric == Rubric.STAR:
         out += _star_gaps(assessment, words, duration_s, limit_s)
+    elif assessment is not None and assessment.rubric == Rubric.OPEN:
+        out += _open_gaps(assessment, words, duration_s, limit_s)
     elif assessment is not None:
-        out += _over_limit(assessment, words, duration_s, limit_s)
+        out += _rubric_gaps(assessment, words, duration_s, limit_s)
     out += _delivery_gaps(delivery, words, settings)
     return out
 
@@ -138,6 +166,136 @@ def _star_gaps(star: Assessment, words: list[Word], duration_s: float, limit_s: 
     if star.failed(CheckId.TASK_OWNERSHIP):
         out.append(_ownership_tip(star, by_label, sents))
     return out
+
+
+def _open_gaps(a: Assessment, words: list[Word], duration_s: float, limit_s: float) -> list[Tip]:
+    if not a.sentences:
+        return _over_limit(a, words, duration_s, limit_s)
+    first = a.sentences[0].evidence
+    note = Tip(GapId.CONTENT_NOT_SCORED, Severity.LOW,
+               "This is a knowledge or technical question, so mockprep doesn't judge what you said, only how you "
+               f"said it (from {clock(first.start)}, “{first.quote}”). Below: pace, pauses and fillers.", first)
+    return [note, *_over_limit(a, words, duration_s, limit_s)]
+
+
+# What a failed check of the other rubrics asks the speaker to do. {t} and {quote}: the check's evidence
+# (what was said, or where the missing piece should have come); {d}: the speaking time; {focus}: strength or
+# weakness; {trait}: the sentence that named it.
+CHECK_TIPS: dict[CheckId, str] = {
+    CheckId.OPENS_WITH_PRESENT: "You opened at {t} with “{quote}”. Start with where you are now: your current "
+                                "role and what you do in it, in one sentence.",
+    CheckId.COVERS_PAST: "Nothing after “{quote}” ({t}) says how you got here. Add one or two sentences on the "
+                         "step before this one and what it taught you.",
+    CheckId.RECENT_AND_RELEVANT: "At {t} you said “{quote}”: that is further back, or more personal, than an "
+                                 "interviewer needs here. Keep to the last few years of your working life.",
+    CheckId.NAMES_A_HIGHLIGHT: "You described your roles (“{quote}”, {t}) but gave no result. Name one thing you "
+                               "achieved, with a number if you have one.",
+    CheckId.LOOKS_AHEAD: "The answer stops at {t} with “{quote}” without saying what you want next. Add one "
+                         "sentence on the next step you're looking for.",
+    CheckId.ENDS_ON_THIS_ROLE: "The answer ends at {t} with “{quote}” and never says why this role. Finish by "
+                               "linking your next step to this job.",
+    CheckId.SPECIFIC_TO_EMPLOYER: "At {t} you said “{quote}”: that could be said of any employer. Name one thing "
+                                  "about this team or its work that drew you.",
+    CheckId.REASONS_ABOUT_THE_WORK: "Your reasons were “{quote}” ({t}): pay, perks and convenience matter, but say "
+                                    "what about the work itself you want.",
+    CheckId.TIED_TO_EXPERIENCE: "Nothing connects the reasons to your own experience; after “{quote}” ({t}) add "
+                                "one thing you have done that makes this the right next step.",
+    CheckId.FORWARD_LOOKING: "The answer ends at {t} with “{quote}”. Add what you want to do or learn here next.",
+    CheckId.NO_BLAME: "At {t} you said “{quote}”: that sounds like blame, and interviewers expect you would say "
+                      "the same of them. Say what you are moving toward instead.",
+    CheckId.NAMES_TRAIT: "By {t} you had not said what the {focus} is; you began with “{quote}”. Name it in one "
+                         "sentence first: “My {focus} is…”.",
+    CheckId.GENUINE_TRAIT: "At {t} you said “{quote}”: interviewers hear this as a strength dressed up as a "
+                           "{focus}, or as no answer. Pick a real one you have worked on.",
+    CheckId.STEPS_TAKEN: "After “{quote}” ({t}) say two things you actually did about it: what you changed, "
+                         "and when.",
+    CheckId.EVIDENCE_OF_CHANGE: "After “{quote}” ({t}) you never said how you know it changed. Add one piece of "
+                                "proof: a number, a before and after, or what someone noticed.",
+    CheckId.RECENT_EXAMPLE: "The example (“{quote}”, {t}) sounds long ago or undated. Say what you are doing about "
+                            "it now, or when you last used it.",
+    CheckId.FRAMES_SITUATION: "You went straight to “{quote}” at {t}. Say first what you would want to find out, "
+                              "or what the real problem is.",
+    CheckId.WEIGHS_OPTIONS: "Only one course came up (“{quote}”, {t}). Name the alternative you rejected and why.",
+    CheckId.MAKES_DECISION: "At {t} you said “{quote}”: that leaves the decision open. Say what you would actually "
+                            "do first.",
+    CheckId.GIVES_REASONS: "You said what you'd do (“{quote}”, {t}) but not why. Add the reason in one clause: "
+                           "“…because…”.",
+    CheckId.PLANS_FOLLOW_UP: "The answer ends at {t} with “{quote}”. Say how you would know it worked, and what "
+                             "you'd do if it didn't.",
+    CheckId.REAL_EXAMPLE: "If you have handled something like this, say so after “{quote}” ({t}): one sentence on "
+                          "what you did then makes the plan believable.",
+}
+# A strength is backed by an example of using it, not by a change.
+STRENGTH_TIPS: dict[CheckId, str] = {
+    CheckId.STEPS_TAKEN: "You named the strength (“{trait}”) but gave no example of using it; after {t} tell one "
+                         "time it made a difference: what you did, step by step.",
+    CheckId.GENUINE_TRAIT: "At {t} you said “{quote}”: that is a label every candidate uses. Pick the one strength "
+                           "you can back with an example.",
+    CheckId.EVIDENCE_OF_CHANGE: "After “{quote}” ({t}) you never said what came of it. Add the outcome: a number, "
+                                "what changed, or what someone said.",
+}
+# Tips that add nothing when another check failed first (no decision: no reason to give; no example: nothing
+# to date).
+UNLESS = {CheckId.GIVES_REASONS: CheckId.MAKES_DECISION, CheckId.RECENT_EXAMPLE: CheckId.STEPS_TAKEN}
+# Checks that are credit rather than a fault, and the ones an interviewer would hold against the answer.
+SUGGESTIONS = frozenset({CheckId.REAL_EXAMPLE})
+HIGH_CHECKS = frozenset({CheckId.RECENT_AND_RELEVANT, CheckId.ENDS_ON_THIS_ROLE, CheckId.SPECIFIC_TO_EMPLOYER,
+                         CheckId.TIED_TO_EXPERIENCE, CheckId.NO_BLAME, CheckId.NAMES_TRAIT, CheckId.STEPS_TAKEN,
+                         CheckId.EVIDENCE_OF_CHANGE, CheckId.GENUINE_TRAIT, CheckId.MAKES_DECISION,
+                         CheckId.OPENS_WITH_PRESENT})
+
+
+def _rubric_gaps(a: Assessment, words: list[Word], duration_s: float, limit_s: float) -> list[Tip]:
+    """One tip per failed check, each quoting the sentence it rests on (or where the missing piece belongs):
+    the serious ones first, then over the limit, then the rest, each in the rubric's own order."""
+    failed = [cid for cid, c in a.checks.items() if not c.passed and c.evidence is not None]
+    named = a.checks.get(CheckId.NAMES_TRAIT)
+    focus = ("strength" if "strength" in named.detail else "weakness") if named else ""
+    over = _over_limit(a, words, duration_s, limit_s)
+    high, rest = [], []
+    for cid in failed:
+        if cid == CheckId.LENGTH_FITS:
+            if not over:
+                rest.append(_length_tip(a))
+            continue
+        if cid in UNLESS and a.failed(UNLESS[cid]):
+            continue
+        ev = a.checks[cid].evidence
+        assert ev is not None
+        template = CHECK_TIPS[cid]
+        trait = named
+        if focus == "strength" and cid in STRENGTH_TIPS and (cid != CheckId.STEPS_TAKEN or (trait and trait.passed)):
+            template = STRENGTH_TIPS[cid]
+        msg = template.format(t=clock(ev.start), quote=ev.quote, focus=focus or "answer",
+                              trait=trait.evidence.quote if trait and trait.evidence else ev.quote)
+        past = a.sentences_in("past")
+        if cid == CheckId.RECENT_AND_RELEVANT and a.checks[cid].detail.startswith("Your background") and past:
+            spoken = a.sentences[-1].end - a.sentences[0].start
+            secs = sum(x.duration for x in past)
+            msg = (f"Your background ran {secs:.0f} s ({secs / spoken:.0%} of the answer), from "
+                   f"{clock(past[0].start)} (“{ev.quote}”) to {clock(past[-1].end)}. Cut it to the two steps "
+                   "that matter for this job.")
+        sev = Severity.LOW if cid in SUGGESTIONS else Severity.HIGH if cid in HIGH_CHECKS else Severity.MEDIUM
+        (high if sev == Severity.HIGH else rest).append(Tip(GapId(cid.value), sev, msg, ev))
+    return high + over + rest
+
+
+def _length_tip(a: Assessment) -> Tip:
+    c = a.checks[CheckId.LENGTH_FITS]
+    ev = c.evidence
+    assert ev is not None
+    sents = a.sentences
+    d = clock(sents[-1].end - sents[0].start) if sents else clock(0)
+    if "short" in c.detail:
+        more = {Rubric.INTRODUCTION: "add your highlight or why this role",
+                Rubric.MOTIVATION: "give one reason and one example",
+                Rubric.STRENGTH_WEAKNESS: "add what you did and what changed",
+                Rubric.SITUATIONAL: "add what you would check first and how you'd know it worked"}.get(a.rubric, "")
+        msg = f"You spoke for {d}; after “{ev.quote}” ({clock(ev.start)}) there is time to {more}."
+    else:
+        msg = (f"You spoke for {d}; at {clock(ev.start)} you were still saying “{ev.quote}”. "
+               + ("Aim for about 60-90 s." if a.rubric == Rubric.INTRODUCTION else "Two points are enough."))
+    return Tip(GapId.LENGTH_FITS, Severity.MEDIUM, msg, ev)
 
 
 def _ownership_tip(star: Assessment, by_label: dict[str, list[Sentence]], sents: list[Sentence]) -> Tip:

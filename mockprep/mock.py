@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from mockprep.analysis import Analysis
-from mockprep.assessment import QuestionType
+from mockprep.assessment import QuestionType, Rubric
 from mockprep.banks import Question
 from mockprep.feedback import GapId
 
@@ -28,8 +28,52 @@ PROBES: dict[GapId, str] = {
     GapId.ACTION_RESULT_SHORT: "What did you do next, and what came of it?",
     GapId.TASK_OWNERSHIP: "What were you responsible for?",
     GapId.OVER_LIMIT: "In one sentence: what was the result?",
+    # introduction
+    GapId.OPENS_WITH_PRESENT: "What are you doing now, in your current role?",
+    GapId.COVERS_PAST: "How did you get to where you are now?",
+    GapId.RECENT_AND_RELEVANT: "Focusing on the last few years: what in your work matters most for this role?",
+    GapId.NAMES_A_HIGHLIGHT: "What's one thing you've achieved in your current role that you're proud of?",
+    GapId.LOOKS_AHEAD: "What are you looking for in your next role?",
+    GapId.ENDS_ON_THIS_ROLE: "And how does this role fit into that?",
+    # motivation
+    GapId.SPECIFIC_TO_EMPLOYER: "What do you know about what this team is working on?",
+    GapId.REASONS_ABOUT_THE_WORK: "Leaving pay and perks aside, what about the work itself appeals to you?",
+    GapId.TIED_TO_EXPERIENCE: "What have you done so far that prepares you for this?",
+    GapId.FORWARD_LOOKING: "What would you want to achieve in your first year here?",
+    GapId.NO_BLAME: "What are you looking for that your current job can't give you?",
+    # strength or weakness
+    GapId.NAMES_TRAIT: "If you had to name it in a few words, what is it?",
+    GapId.GENUINE_TRAIT: "Setting that aside: what's something you've had real feedback to work on?",
+    GapId.STEPS_TAKEN: "What have you actually done about it?",
+    GapId.EVIDENCE_OF_CHANGE: "How do you know it's working?",
+    GapId.RECENT_EXAMPLE: "When did that last come up?",
+    # situational
+    GapId.FRAMES_SITUATION: "What would you want to find out before acting?",
+    GapId.WEIGHS_OPTIONS: "What else could you do, and why not that?",
+    GapId.MAKES_DECISION: "If you had to decide today, what would you do?",
+    GapId.GIVES_REASONS: "Why that, rather than something else?",
+    GapId.PLANS_FOLLOW_UP: "How would you know it had worked?",
+    GapId.REAL_EXAMPLE: "Have you been in a situation like that? What did you do?",
 }
 FALLBACK_PROBE = "And then what happened?"
+# When the answer left nothing to probe and the question brings no probe of its own: what an interviewer asks
+# next for each kind of answer.
+FALLBACK_PROBES: dict[Rubric, str] = {
+    Rubric.STAR: FALLBACK_PROBE,
+    Rubric.INTRODUCTION: "What from your background matters most for this role?",
+    Rubric.MOTIVATION: "What would you want to achieve in your first six months?",
+    Rubric.STRENGTH_WEAKNESS: "Can you give me another recent example?",
+    Rubric.SITUATIONAL: "And if that didn't work, what would you do next?",
+    Rubric.OPEN: "Can you give me an example of where you've used that?",
+}
+OVER_LIMIT_PROBE = "In one sentence: what's the main point you want me to remember?"
+
+
+def probe_for(gap: GapId, rubric: Rubric) -> str | None:
+    """The interviewer's follow-up for this gap in an answer judged by this rubric (None: it has none)."""
+    if gap == GapId.OVER_LIMIT and rubric != Rubric.STAR:
+        return OVER_LIMIT_PROBE
+    return PROBES.get(gap)
 
 
 def follow_up(analysis: Analysis | None, question: Question | None = None) -> str:
@@ -38,9 +82,9 @@ def follow_up(analysis: Analysis | None, question: Question | None = None) -> st
         return PROBES[GapId.NOT_A_STORY] if (question is None or question.type == QuestionType.STORY) else \
             "Could you answer that again, in a few sentences?"
     for gap in analysis.gaps:
-        if gap.id in PROBES:
-            return PROBES[gap.id]
-    return question.probes[0] if question and question.probes else FALLBACK_PROBE
+        if (probe := probe_for(gap.id, analysis.rubric)) is not None:
+            return probe
+    return question.probes[0] if question and question.probes else FALLBACK_PROBES[analysis.rubric]
 
 
 def pick_questions(questions: list[Question], n: int = 5, rng: random.Random | None = None) -> list[Question]:

@@ -6,6 +6,7 @@ transcript text is escaped.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from mockprep.analysis import Analysis
@@ -21,6 +22,18 @@ OTHER_COLOR = "#9ca3af"
 GAUGE_WPM = (80.0, 220.0)  # the span of the pace gauge
 
 
+def part_name(name: str) -> str:
+    """How a part is shown: "the_trait" -> "Trait", "present" -> "Present"."""
+    return name.removeprefix("the_").replace("_", " ").capitalize()
+
+
+def part_tag(a: Assessment, name: str) -> str:
+    """The part's letter on the transcript (two letters where two of the rubric's parts share the first)."""
+    shown = part_name(name)
+    firsts = [part_name(p)[0] for p in (*a.parts, "other")]
+    return shown[:2] if firsts.count(shown[0]) > 1 else shown[0]
+
+
 def part_colors(a: Assessment) -> dict[str, str]:
     if a.rubric == Rubric.STAR:
         return {**STAR_COLORS, "other": OTHER_COLOR}
@@ -32,10 +45,24 @@ def recording_url(attempt_id: int) -> str:
     return f"mockprep/recording/{int(attempt_id)}"
 
 
-def player_html(attempt_id: int) -> str:
-    """The answer's own recording, fetched only when played (no waveform to decode while feedback draws)."""
-    return (f'<div class="mp-card mp-player"><b>Your recording</b> <audio controls preload="none" '
-            f'src="{recording_url(attempt_id)}"></audio></div>')
+def player_html(attempt_id: int, preload: str = "none") -> str:
+    """The answer's own recording, fetched only when played (no waveform to decode while feedback draws);
+    preload="metadata" reads just its header, so an attempt opened in Review shows its length at once."""
+    preload = preload if preload in ("none", "metadata") else "none"
+    return (f'<div class="mp-card mp-player"><b>Your recording</b> <audio class="mp-audio" controls '
+            f'preload="{preload}" data-attempt="{int(attempt_id)}" src="{recording_url(attempt_id)}"></audio>'
+            '<small class="mp-hint">Click a time, a sentence, a filler or a pause to hear it.</small></div>')
+
+
+def moment(t: float, label: str | None = None, cls: str = "mp-time") -> str:
+    """A time the user can click (or press Enter on) to hear the recording from just before it (static/app.js)."""
+    return (f'<button type="button" class="mp-at {cls}" data-t="{max(0.0, t):.2f}" '
+            f'title="Play from {clock(t)}">{escape(label or clock(t))}</button>')
+
+
+def _seek(t: float) -> str:
+    """The attributes that make a piece of text play the recording from moment t (it holds other text)."""
+    return f'data-t="{max(0.0, t):.2f}" tabindex="0" role="button"'
 
 
 def warn_html(text: str) -> str:
@@ -49,7 +76,7 @@ def feedback_html(a: Analysis, settings: Settings = SETTINGS) -> str:
         return (f'{notes}<div class="mp-card mp-warn"><b>{escape(a.message or "No speech found.")}</b>'
                 f'<p>Recording length {clock(a.duration_s)}.</p></div>')
     parts = [notes, _header(a), _tips(list(a.feedback(settings))), _timeline(a.assessment, settings),
-             _transcript(a), _delivery(a, settings), _checks(a.assessment)]
+             _shape(a), _transcript(a), _delivery(a, settings), _checks(a.assessment)]
     return '<div class="mp-feedback">' + "".join(parts) + "</div>"
 
 
@@ -62,11 +89,11 @@ def _header(a: Analysis) -> str:
     rubric = RUBRIC_NAMES[a.rubric]
     if a.score is None:
         score = '<div class="mp-score mp-noscore" id="mp-score">–</div>'
-        what = (f"Judged as an {escape(rubric)}: mockprep gives no content score here, only feedback on how "
+        what = (f"Judged as: {escape(rubric)}. mockprep gives no content score here, only feedback on how "
                 "you said it")
     else:
         score = f'<div class="mp-score" id="mp-score">{a.score}<small>/100</small></div>'
-        what = f"Judged as a {escape(rubric)}"
+        what = f"Judged as: {escape(rubric)}"
     return (f'<div class="mp-card mp-head">{score}<div><span id="mp-rubric">{what}</span> · length '
             f'{clock(a.duration_s)} of {clock(a.limit_s)} {over}</div></div>')
 
@@ -75,10 +102,18 @@ def _tips(tips: list[Tip]) -> str:
     if not tips:
         return '<div class="mp-card"><h3>Fix first</h3><p>Nothing urgent to fix in this answer.</p></div>'
     items = "".join(
-        f'<li class="mp-tip mp-{escape(t.severity.value)}" data-gap="{escape(t.id.value)}">'
-        + ("" if clock(t.evidence.start) in t.message else f'<span class="mp-time">{clock(t.evidence.start)}</span> ')
-        + f"{escape(t.message)}</li>" for t in tips)
+        f'<li class="mp-tip mp-{escape(t.severity.value)}" data-gap="{escape(t.id.value)}">{_tip_text(t)}</li>'
+        for t in tips)
     return f'<div class="mp-card"><h3>Fix first</h3><ol class="mp-tips">{items}</ol></div>'
+
+
+def _tip_text(t: Tip) -> str:
+    """The tip with its moment as a button: the time it names, or the time put in front of it."""
+    text = escape(t.message)
+    named = re.compile(rf"(?<![\d:]){re.escape(clock(t.evidence.start))}(?![\d:])")
+    if named.search(text):
+        return named.sub(lambda _: moment(t.evidence.start), text, count=1)
+    return f"{moment(t.evidence.start)} {text}"
 
 
 def _timeline(a: Assessment, settings: Settings) -> str:
@@ -86,14 +121,14 @@ def _timeline(a: Assessment, settings: Settings) -> str:
         return ""
     colors = part_colors(a)
     total = sum(p.seconds for p in a.parts.values()) or 1.0
-    you = "".join(_bar(name, p.seconds / total, f"{name.capitalize()} {p.seconds:.0f} s", colors[name])
+    you = "".join(_bar(part_tag(a, name), p.seconds / total, f"{part_name(name)} {p.seconds:.0f} s", colors[name])
                   for name, p in a.parts.items() if p.seconds > 0)
-    legend = "".join(f'<span><i style="background:{colors[n]}"></i>{escape(n.capitalize())} {p.seconds:.0f} s '
+    legend = "".join(f'<span><i style="background:{colors[n]}"></i>{escape(part_name(n))} {p.seconds:.0f} s '
                      f'({p.share:.0%})</span>' for n, p in a.parts.items())
     rows = f'<div class="mp-row"><span class="mp-lab">You</span><div class="mp-bar">{you}</div></div>'
     aim = ""
     if a.rubric == Rubric.STAR:
-        target = "".join(_bar(n, share, f"{n.capitalize()} {share:.0%}", colors[n])
+        target = "".join(_bar(part_tag(a, n), share, f"{part_name(n)} {share:.0%}", colors[n])
                          for n, share in settings.star_target_split)
         rows += (f'<div class="mp-row"><span class="mp-lab">Target</span><div class="mp-bar mp-target">{target}'
                  "</div></div>")
@@ -106,14 +141,65 @@ def _timeline(a: Assessment, settings: Settings) -> str:
 
 def _bar(name: str, share: float, title: str, color: str) -> str:
     return (f'<div class="mp-seg" title="{escape(title)}" style="width:{share * 100:.1f}%;'
-            f'background:{color}">{escape(name[0].upper()) if share > 0.04 else ""}</div>')
+            f'background:{color}">{escape(name) if share > 0.04 else ""}</div>')
+
+
+def _shape(a: Analysis) -> str:
+    """The whole recording on one line: each word where it was said, coloured by its part, the long pauses,
+    the fillers and the time limit; a click plays from there (static/app.js). Drawn from the word times the
+    analysis already has: nothing is decoded again."""
+    assert a.assessment is not None and a.delivery is not None
+    span = max(a.duration_s, a.limit_s, 1.0)
+    colors = part_colors(a.assessment)
+
+    def x(t: float) -> str:
+        return f"{max(0.0, min(t, span)) / span * 1000:.1f}"
+
+    def w(t0: float, t1: float) -> str:
+        return f"{max(0.8, (min(t1, span) - max(t0, 0.0)) / span * 1000):.1f}"
+
+    out = [f'<svg class="mp-shape" data-span="{span:.2f}" viewBox="0 0 1000 64" preserveAspectRatio="none" '
+           'role="img" aria-label="The recording over time: words by part, pauses, fillers and the time limit">']
+    for s in a.assessment.sentences:
+        out.append(f'<rect x="{x(s.start)}" y="4" width="{w(s.start, s.end)}" height="40" '
+                   f'fill="{colors.get(s.label, OTHER_COLOR)}" opacity=".14"/>')
+    label_at = [(s.start, s.end, s.label) for s in a.assessment.sentences]
+    k = 0
+    for wd in a.words:
+        while k + 1 < len(label_at) and wd.start >= label_at[k + 1][0] - 1e-6:
+            k += 1
+        color = colors.get(label_at[k][2], OTHER_COLOR) if label_at else OTHER_COLOR
+        h = 14 + 22 * min(1.0, max(0.0, wd.end - wd.start) / 0.5)  # longer words stand taller, like their sound
+        out.append(f'<rect x="{x(wd.start)}" y="{24 - h / 2:.1f}" width="{w(wd.start, wd.end)}" height="{h:.1f}" '
+                   f'fill="{color}"/>')
+    for p in a.delivery.pauses:
+        out.append(f'<rect class="mp-shape-pause" x="{x(p.start)}" y="44" width="{w(p.start, p.end)}" height="6" '
+                   f'fill="#6b7280"><title>pause {p.duration:.1f} s at {clock(p.start)}</title></rect>')
+    for f in a.delivery.fillers:
+        out.append(f'<rect class="mp-shape-filler" x="{x(f.start)}" y="0" width="3" height="48" fill="#dc2626">'
+                   f"<title>{escape(f.word)} at {clock(f.start)}</title></rect>")
+    if a.limit_s < span + 1e-6:
+        out.append(f'<line class="mp-shape-limit" x1="{x(a.limit_s)}" x2="{x(a.limit_s)}" y1="0" y2="52" '
+                   f'stroke="#111827" stroke-dasharray="3 2" stroke-width="2"/>')
+    step = 30 if span <= 240 else 60
+    ticks = "".join(f'<span style="left:{float(x(t)) / 10:.1f}%">{clock(t)}</span>'
+                    for t in range(0, int(span) + 1, step) if abs(t - a.limit_s) > step / 3)
+    limit = (f'<span class="mp-shape-lim" style="left:{float(x(a.limit_s)) / 10:.1f}%">limit {clock(a.limit_s)}'
+             "</span>") if a.limit_s <= span else ""
+    out.append("</svg>")
+    return (f'<div class="mp-card" id="mp-shape"><h3>The shape of your answer</h3>{"".join(out)}'
+            f'<div class="mp-shape-axis">{ticks}{limit}</div><p class="mp-hint">Each bar is a word, coloured by its '
+            "part; grey marks a long pause, red a filler, the dashed line the time limit. Click anywhere to hear "
+            "that moment.</p></div>")
 
 
 def _transcript(a: Analysis) -> str:
-    """Sentences coloured by part, fillers marked, long pauses shown where they fell."""
+    """Sentences coloured by part, fillers marked, long pauses shown where they fell; in a doubtful transcript
+    the words the model was unsure of are marked too."""
     assert a.assessment is not None and a.delivery is not None
     colors = part_colors(a.assessment)
     fillers = a.delivery.fillers
+    doubtful = set(a.confidence.doubtful_words) if a.confidence and a.confidence.doubtful else set()
     pauses = list(a.delivery.pauses)
     words = a.words
     out = []
@@ -121,16 +207,20 @@ def _transcript(a: Analysis) -> str:
     for s in a.assessment.sentences:
         label = escape(s.label)
         color = colors.get(s.label, OTHER_COLOR)
-        out.append(f'<span class="mp-sent mp-{label}" data-label="{label}" title="{label} {clock(s.start)}">'
-                   f'<b class="mp-tag" style="background:{color}">{escape(s.label[0].upper())}</b> ')
+        tag = escape(part_tag(a.assessment, s.label))
+        out.append(f'<span class="mp-sent mp-{label}" data-label="{label}" title="{escape(part_name(s.label))} '
+                   f'{clock(s.start)}" {_seek(s.start)}><b class="mp-tag" style="background:{color}">{tag}</b> ')
         while wi < len(words) and words[wi].start < s.end + 1e-6:
             w = words[wi]
             while pauses and pauses[0].start <= w.start:
                 p = pauses.pop(0)
-                out.append(f'<span class="mp-pause" title="pause at {clock(p.start)}">⏸ {p.duration:.1f} s</span> ')
+                out.append(f'<span class="mp-pause" title="pause at {clock(p.start)}" {_seek(p.start)}>'
+                           f'⏸ {p.duration:.1f} s</span> ')
             is_filler = any(f.start - 0.05 <= w.start <= f.end + 0.05 for f in fillers)
             text = escape(w.text)
-            out.append(f'<mark class="mp-filler">{text}</mark> ' if is_filler else f"{text} ")
+            if wi in doubtful:
+                text = f'<span class="mp-doubtful" title="may be misheard">{text}</span>'
+            out.append(f'<mark class="mp-filler" {_seek(w.start)}>{text}</mark> ' if is_filler else f"{text} ")
             wi += 1
         out.append("</span>")
     return (f'<div class="mp-card"><h3>What you said</h3><div class="mp-transcript" id="mp-transcript">'
@@ -144,15 +234,16 @@ def _delivery(a: Analysis, settings: Settings) -> str:
     g0, g1 = GAUGE_WPM
     pos = max(0.0, min(1.0, (dl.wpm - g0) / (g1 - g0)))
     verdict = "in the band" if lo <= dl.wpm <= hi else ("fast" if dl.wpm > hi else "slow")
-    pauses = ", ".join(f"{clock(p.start)} ({p.duration:.1f} s)" for p in dl.pauses) or "none"
+    pauses = ", ".join(f"{moment(p.start)} ({p.duration:.1f} s)" for p in dl.pauses) or "none"
     counts: dict[str, int] = {}
     for f in dl.fillers:
         counts[f.word] = counts.get(f.word, 0) + 1
     fill = ", ".join(f"{escape(w)} ×{n}" for w, n in counts.items()) or "none"
-    heard = sum(1 for f in dl.fillers if f.heard)
-    if heard:
-        fill += (f" ({heard} heard in the audio where the transcript left {'it' if heard == 1 else 'them'} out: "
-                 "the speech model tends to drop hesitations)")
+    heard = [f for f in dl.fillers if f.heard]
+    if heard:  # found in the sound (mockprep.hesitation), not written by the speech model
+        which = ", ".join(f"{escape(f.word)} at {moment(f.start)}" for f in heard)
+        fill += (f" — heard in the audio, not written in the transcript: {which} (the speech model tends to "
+                 "leave hesitations out)")
     pitch = ""
     if dl.pitch_range_st is not None:
         flat = " — sounds flat" if dl.monotone else ""

@@ -70,8 +70,11 @@ def answer_in_browser(url: str, x: np.ndarray, tmp: Path) -> float:
     import soundfile as sf
     from playwright.sync_api import sync_playwright
 
+    # Chromium's fake device plays from the moment the page opens the microphone; the recorder captures once
+    # its audio graph runs: a lead-in of silence covers that, as in tests/test_ui_browser.py.
+    lead = np.zeros(3 * 16000, dtype=x.dtype)
     wav = tmp / "mic.wav"
-    sf.write(wav, x, 16000, subtype="PCM_16")
+    sf.write(wav, np.concatenate([lead, x]), 16000, subtype="PCM_16")
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, headless=True, args=[
@@ -80,15 +83,15 @@ def answer_in_browser(url: str, x: np.ndarray, tmp: Path) -> float:
         try:
             page = browser.new_context(permissions=["microphone"]).new_page()
             page.goto(url)
-            page.wait_for_selector("#answer-audio .record-button", timeout=60_000)
+            page.wait_for_selector("#answer-audio .record-button:not([disabled])", timeout=60_000)
             if len(x) / 16000 > 110:  # the answer decides when to stop, not the 2-minute clock
                 page.locator(".label-wrap", has_text="Settings").first.click()  # the accordion
                 page.fill("#mp-limit input", "1200")
+            t0 = time.monotonic()
             page.click("#answer-audio .record-button")
-            # The fake device starts playing when the page opens the microphone: wait for the first piece.
-            page.wait_for_function("document.querySelector('#answer-audio .mp-rec-status')?.innerText"
-                                   ".startsWith('Recording')", timeout=30_000)
-            time.sleep(len(x) / 16000)
+            page.wait_for_function("document.querySelector('#answer-audio .stop-button')?.style.display === ''",
+                                   timeout=30_000)
+            time.sleep(max(0.0, 3 + len(x) / 16000 - (time.monotonic() - t0)) + 0.5)
             page.evaluate("""() => new MutationObserver((m, o) => {
                 if (document.querySelector('#mp-transcript')) { window.mpSeen = Date.now(); o.disconnect(); }
             }).observe(document.body, {childList: true, subtree: true})""")

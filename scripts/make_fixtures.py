@@ -16,6 +16,12 @@ Output is deterministic: the ONNX Runtime seed and the gap/noise generator are
 derived from the answer id, and a fresh voice session is made for every answer, so
 ``--only`` reproduces exactly the files of a full run.
 
+Answers to non-story questions (tests/fixtures/rubric_answers.yaml) carry a ``type``, a ``quality`` and the
+``expected`` rubric checks, and label their sentences with that rubric's parts (present, past, future...);
+the ground truth keeps all three. They go to their own folder so the STAR fixtures stay as they are:
+
+    python scripts/make_fixtures.py --answers tests/fixtures/rubric_answers.yaml --out tests/fixtures/rubric_audio
+
 Usage: python scripts/make_fixtures.py [--only ID ...] [--answers PATH] [--out DIR]
 """
 
@@ -58,6 +64,15 @@ FRAME_S = 0.01  # frame length for voice-activity measurement
 VOICED_DBFS = -60.0  # frame RMS above this counts as speech (piper's silence is ~-96 dBFS after PEAK)
 
 LABELS = ("situation", "task", "action", "result", "other")
+# The parts of the other rubrics (mockprep/rubrics.py), for answers that give their question's type.
+TYPE_LABELS = {
+    "story": LABELS,
+    "introduction": ("present", "past", "future", "other"),
+    "motivation": ("reasons", "fit", "future", "other"),
+    "strength_weakness": ("the_trait", "steps", "evidence", "other"),
+    "situational": ("situation", "options", "decision", "check", "other"),
+    "open": ("other",),
+}
 HESITATIONS = ("um", "uh", "er", "hmm")
 DISCOURSE_FILLERS = ("like", "you know", "basically", "I mean", "kind of", "sort of")
 PUNCTUATION_PHONEMES = set(',.;:!?¡¿—…"«»“”()')
@@ -99,6 +114,9 @@ class Answer:
     notes: str
     length_scale: float
     parts: tuple[Piece | Pause, ...]
+    type: str = "story"
+    quality: str | None = None
+    expected: dict[str, bool] | None = None
 
 
 def parse_text(raw: str) -> tuple[str, tuple[Filler, ...]]:
@@ -140,6 +158,9 @@ def load_answers(path: Path) -> list[Answer]:
         if not re.fullmatch(r"[a-z0-9_]+", answer_id) or answer_id in seen:
             raise ValueError(f"bad or duplicate id: {answer_id!r}")
         seen.add(answer_id)
+        qtype = str(entry.get("type", "story"))
+        if qtype not in TYPE_LABELS:
+            raise ValueError(f"{answer_id}: unknown type {qtype!r}")
         parts: list[Piece | Pause] = []
         for item in entry["parts"]:
             if "pause" in item:
@@ -152,7 +173,7 @@ def load_answers(path: Path) -> list[Answer]:
             if label is None:
                 if not parts or not isinstance(parts[-1], Pause):
                     raise ValueError(f"{answer_id}: unlabelled text must follow a pause")
-            elif label not in LABELS:
+            elif label not in TYPE_LABELS[qtype]:
                 raise ValueError(f"{answer_id}: unknown label {label!r}")
             text, fillers = parse_text(str(item["text"]).strip())
             parts.append(Piece(text, label, fillers))
@@ -168,6 +189,9 @@ def load_answers(path: Path) -> list[Answer]:
                 notes=str(entry.get("notes", "")),
                 length_scale=float(entry.get("length_scale", DEFAULT_LENGTH_SCALE)),
                 parts=tuple(parts),
+                type=qtype,
+                quality=entry.get("quality"),
+                expected=entry.get("expected"),
             )
         )
     return answers
@@ -479,6 +503,8 @@ def build(answer: Answer) -> tuple[np.ndarray, dict[str, Any]]:
         "id": answer.id,
         "question": answer.question,
         "kind": answer.kind,
+        **({"type": answer.type, "quality": answer.quality, "expected": answer.expected or {}}
+           if answer.type != "story" else {}),
         "duration_s": r3(len(pcm) / sr),
         "sample_rate": sr,
         "sentences": sentences,
@@ -494,7 +520,7 @@ def build(answer: Answer) -> tuple[np.ndarray, dict[str, Any]]:
 
 
 def summary(truth: dict[str, Any]) -> str:
-    seconds = {label: 0.0 for label in LABELS}
+    seconds = {label: 0.0 for label in TYPE_LABELS[truth.get("type", "story")]}
     for s in truth["sentences"]:
         seconds[s["label"]] += s["end"] - s["start"]
     total = sum(seconds.values()) or 1.0

@@ -1,0 +1,377 @@
+"""The rubric for the question asked (issue 13): every check of every non-story rubric on written answers,
+good and weak, the held-out bar, and what feedback, storage, the views, the mock interviewer and the drill do
+with the new rubrics. Written answers are timed at 150 words a minute (rubrics.text_words)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mockprep import drill, feedback, mock, rubrics
+from mockprep.analysis import Analysis
+from mockprep.assessment import Assessment, CheckId, QuestionType, Rubric
+from mockprep.config import SETTINGS
+from mockprep.delivery import Delivery
+from mockprep.render import feedback_html
+from mockprep.sentences import split_sentences
+from mockprep.star import WEIGHTS as STAR_WEIGHTS
+
+DATA = Path(__file__).resolve().parent / "data"
+C = CheckId
+WEIGHTS = {Rubric.INTRODUCTION: SETTINGS.intro_weights, Rubric.MOTIVATION: SETTINGS.motivation_weights,
+           Rubric.STRENGTH_WEAKNESS: SETTINGS.strength_weakness_weights,
+           Rubric.SITUATIONAL: SETTINGS.situational_weights}
+STAR_IDS = {c.value for c in STAR_WEIGHTS} | {C.IS_STORY.value}
+
+
+@cache
+def corpus(name: str) -> tuple[dict, ...]:
+    return tuple(yaml.safe_load((DATA / name).read_text()))
+
+
+def judge(rubric: Rubric, text: str, question: str | None = None) -> Assessment:
+    return rubrics.assess_text(rubric, text, question=question)
+
+
+def item_id(it: dict) -> str:
+    return it["id"]
+
+
+def twins(items: tuple[dict, ...]) -> list[tuple[dict, dict]]:
+    """(good, weak) pairs: a weak answer and the good one its notes name as its twin."""
+    by_id = {it["id"]: it for it in items}
+    out = []
+    for it in items:
+        note = str(it.get("notes") or "")
+        if it["quality"] == "weak" and "twin of " in note:
+            out.append((by_id[note.split("twin of ")[1].split(";")[0].split()[0].strip(".,")], it))
+    return out
+
+
+# ---------------------------------------------------------------- the rubrics' shape
+
+
+@pytest.mark.parametrize("rubric", list(WEIGHTS))
+def test_each_rubric_has_its_documented_checks_and_weights_summing_to_100(rubric: Rubric) -> None:
+    weights = dict(WEIGHTS[rubric])
+    assert sum(weights.values()) == 100
+    a = judge(rubric, "I'm a nurse on a cardiac ward. I want to teach. Your team trains new nurses.")
+    assert {c.value for c in a.checks} == set(weights)
+    assert a.rubric == rubric and not (set(weights) & STAR_IDS - {"within_limit"})
+    assert set(a.parts) == set(rubrics.PARTS[rubric])
+    assert {s.label for s in a.sentences} <= {*rubrics.PARTS[rubric], "other"}
+
+
+def test_the_dispatcher_keeps_star_for_stories() -> None:
+    ws = rubrics.text_words("At my last job our refund queue had grown to three weeks. I wrote a script that merged "
+                            "the duplicates. As a result the wait fell to two days.")
+    a = rubrics.assess(Rubric.STAR, split_sentences(ws), ws[-1].end, 120.0)
+    assert a.rubric == Rubric.STAR and set(a.checks) == {CheckId(c) for c in STAR_IDS}
+
+
+def test_open_questions_get_no_content_score_no_checks_no_parts() -> None:
+    a = judge(Rubric.OPEN, "A hash map stores keys in buckets. Lookups are constant time on average.")
+    assert a.score is None and a.checks == {} and a.parts == {}
+    assert [s.label for s in a.sentences] == ["other", "other"]
+
+
+# ---------------------------------------------------------------- every check on written answers
+
+
+@pytest.mark.parametrize("it", corpus("rubric_corpus.yaml") + corpus("rubric_own.yaml"), ids=item_id)
+def test_tuning_answers_get_the_checks_a_coach_would_give(it: dict) -> None:
+    a = judge(Rubric(it["type"]), it["text"], it["question"])
+    got = {k.value: c.passed for k, c in a.checks.items()}
+    assert got == it["expected"], {k: c.detail for k, c in a.checks.items() if c.passed != it["expected"][k.value]}
+
+
+@pytest.mark.parametrize("pair", twins(corpus("rubric_corpus.yaml")), ids=lambda p: p[1]["id"])
+def test_tuning_twins_good_scores_well_and_weak_far_below(pair: tuple[dict, dict]) -> None:
+    good, weak = (judge(Rubric(x["type"]), x["text"], x["question"]).score for x in pair)
+    assert good is not None and weak is not None
+    assert good >= 70 and weak <= good - 20, (good, weak)
+
+
+# One rule at a time: a short answer that passes the check and one that fails it.
+RULES: list[tuple[Rubric, CheckId, str, str, str | None]] = [
+    (Rubric.INTRODUCTION, C.OPENS_WITH_PRESENT,
+     "Right now I'm a staff nurse on a children's ward. Before that I trained in Leeds.",
+     "I grew up in Cork. I'm a staff nurse on a children's ward now.", None),
+    (Rubric.INTRODUCTION, C.COVERS_PAST,
+     "I'm a chef at a hotel. Before that I spent four years in a bakery.",
+     "I'm a chef at a hotel. I run the pastry section and the breakfast service.", None),
+    (Rubric.INTRODUCTION, C.RECENT_AND_RELEVANT,
+     "I'm a chef at a hotel, where I run the pastry section and breakfast for two hundred guests. Before that I "
+     "spent four years in a bakery.",
+     "I'm a chef at a hotel. When I was a kid I baked with my mum every Sunday.", None),
+    (Rubric.INTRODUCTION, C.NAMES_A_HIGHLIGHT,
+     "I'm a chef at a hotel. Last year I rebuilt the menu and cut food waste by a third.",
+     "I'm a chef at a hotel. I do the menus, the ordering and the rota.", None),
+    (Rubric.INTRODUCTION, C.LOOKS_AHEAD,
+     "I'm a chef at a hotel. I run the pastry section. Next I want to run a whole kitchen.",
+     "I'm a chef at a hotel. I run the pastry section. I also do the ordering.", None),
+    (Rubric.INTRODUCTION, C.ENDS_ON_THIS_ROLE,
+     "I'm a chef at a hotel. I want to run a kitchen. Your new restaurant is exactly that step.",
+     "I'm a chef at a hotel. I want to run a kitchen. So that's me, I like cooking.", None),
+    (Rubric.MOTIVATION, C.SPECIFIC_TO_EMPLOYER,
+     "Your team is moving its support to live chat this year, and I've set up chat before.",
+     "You're a great company with a great culture and a strong reputation.", None),
+    (Rubric.MOTIVATION, C.REASONS_ABOUT_THE_WORK,
+     "What draws me is the chance to work with patients after they leave hospital.",
+     "What draws me is the salary, the benefits and the short commute.", None),
+    (Rubric.MOTIVATION, C.TIED_TO_EXPERIENCE,
+     "In my last role I built the onboarding course for new agents.",
+     "I studied maths and I'm very organised.", None),
+    (Rubric.MOTIVATION, C.FORWARD_LOOKING,
+     "I'd like to lead the onboarding programme here within a couple of years.",
+     "The office is nice and the people seem friendly.", None),
+    (Rubric.MOTIVATION, C.NO_BLAME,
+     "My role was cut in a reorganisation, and I'm looking for a team that builds tools.",
+     "My manager is a nightmare and the company is a mess.", None),
+    (Rubric.STRENGTH_WEAKNESS, C.NAMES_TRAIT,
+     "My biggest weakness is saying yes to too much. I've started blocking time.",
+     "That's a tricky question to think about. Everyone has things to work on in some way or other.",
+     "What's your biggest weakness?"),
+    (Rubric.STRENGTH_WEAKNESS, C.GENUINE_TRAIT,
+     "My weakness is that I write long emails. I now write the ask first.",
+     "My weakness is that I'm a perfectionist and I work too hard.", "What's your greatest weakness?"),
+    (Rubric.STRENGTH_WEAKNESS, C.STEPS_TAKEN,
+     "I tend to overcommit. So I started keeping a list of what I've promised. I also asked my lead to check it "
+     "with me every Monday.",
+     "I tend to overcommit. I'm trying to be better at it. I will try to say no more.",
+     "What's your greatest weakness?"),
+    (Rubric.STRENGTH_WEAKNESS, C.EVIDENCE_OF_CHANGE,
+     "I tend to overcommit. I started a list. Since then I haven't missed a deadline.",
+     "I tend to overcommit. I started a list. I think I've gotten better.", "What's your greatest weakness?"),
+    (Rubric.STRENGTH_WEAKNESS, C.RECENT_EXAMPLE,
+     "I tend to overcommit. Last month I started a list of what I've promised.",
+     "I tend to overcommit. Years ago in college I started a list of what I promised.",
+     "What's your greatest weakness?"),
+    (Rubric.SITUATIONAL, C.FRAMES_SITUATION,
+     "First I'd want to understand why the deadline moved. Then I'd tell the client.",
+     "I'd tell the client straight away. Then I'd move the date.", None),
+    (Rubric.SITUATIONAL, C.WEIGHS_OPTIONS,
+     "I could cut scope or move the date. I'd cut scope because the date matters more.",
+     "I'd cut scope because the date matters more.", None),
+    (Rubric.SITUATIONAL, C.MAKES_DECISION,
+     "I'd tell the client the same day, because surprises cost trust.",
+     "It really depends on the client. Every situation is different, so it's hard to say.", None),
+    (Rubric.SITUATIONAL, C.GIVES_REASONS,
+     "I'd tell the client the same day, so they can plan around it.",
+     "I'd tell the client the same day. Honesty is really important to me.", None),
+    (Rubric.SITUATIONAL, C.PLANS_FOLLOW_UP,
+     "I'd tell the client today. A week later I'd check whether the new date still holds.",
+     "I'd tell the client today. I'd make sure we hit the date.", None),
+    (Rubric.SITUATIONAL, C.REAL_EXAMPLE,
+     "I'd tell the client today. This actually happened in my last job, and telling them early kept the account.",
+     "I'd tell the client today, because they need time to plan.", None),
+]
+
+
+@pytest.mark.parametrize(("rubric", "check", "good", "weak", "question"), RULES,
+                         ids=[f"{r.value}-{c.value}" for r, c, *_ in RULES])
+def test_each_rule_passes_the_good_answer_and_fails_the_weak(rubric: Rubric, check: CheckId, good: str, weak: str,
+                                                             question: str | None) -> None:
+    ok, bad = judge(rubric, good, question).checks[check], judge(rubric, weak, question).checks[check]
+    assert ok.passed, ok.detail
+    assert not bad.passed, bad.detail
+    assert bad.evidence is not None and bad.evidence.quote  # a failed check points at what was said
+
+
+@pytest.mark.parametrize("rubric", list(WEIGHTS))
+@pytest.mark.parametrize("text", ["Um.", "Sure. So yeah, that's it.", "I, I, I.", "Two hundred percent! 2019."])
+def test_every_failed_check_points_at_something_said_even_in_a_scrap_of_an_answer(rubric: Rubric, text: str) -> None:
+    a = judge(rubric, text)
+    assert a.score is not None and 0 <= a.score <= 100
+    assert all(c.passed or (c.evidence is not None and c.evidence.quote) for c in a.checks.values())
+
+
+def test_length_fits_per_rubric_band() -> None:
+    words = "I built the tool. " * 10  # 40 words: 16 s
+    assert not judge(Rubric.SITUATIONAL, words).checks[C.LENGTH_FITS].passed
+    assert judge(Rubric.SITUATIONAL, words * 2).checks[C.LENGTH_FITS].passed  # 32 s
+    assert not judge(Rubric.INTRODUCTION, words * 2).checks[C.LENGTH_FITS].passed  # under 50 s
+    assert not judge(Rubric.MOTIVATION, words * 8).checks[C.LENGTH_FITS].passed  # 128 s
+
+
+def test_a_negated_cliche_is_not_a_cliche() -> None:
+    a = judge(Rubric.STRENGTH_WEAKNESS, "I won't give you the perfectionist line. My weakness is estimating work.",
+              "What's your greatest weakness?")
+    assert a.checks[C.GENUINE_TRAIT].passed
+
+
+def test_neutral_facts_about_leaving_are_not_blame() -> None:
+    a = judge(Rubric.MOTIVATION, "The office is closing in June. There's no data team to grow into there.")
+    assert a.checks[C.NO_BLAME].passed
+
+
+def test_introduction_parts_come_in_order_for_the_timeline() -> None:
+    a = judge(Rubric.INTRODUCTION, corpus("rubric_corpus.yaml")[0]["text"])
+    labels = [s.label for s in a.sentences if s.label != "other"]
+    assert labels[0] == "present" and "past" in labels and labels[-1] == "future"
+    assert a.parts["present"].seconds > 0 and a.parts["future"].seconds > 0
+
+
+# ---------------------------------------------------------------- the held-out bar (measure only)
+
+KNOWN_BELOW_BAR = {"held-motiv-07"}  # scores 65: specific_to_employer and forward_looking missed (docs/scoring.md)
+
+
+def heldout_pairs() -> list:
+    out = []
+    for good, weak in twins(corpus("rubric_heldout.yaml")):
+        marks = [pytest.mark.xfail(strict=True, reason="known held-out miss, see docs/scoring.md")] \
+            if good["id"] in KNOWN_BELOW_BAR else []
+        out.append(pytest.param(good, weak, id=f"{good['id']}+{weak['id']}", marks=marks))
+    return out
+
+
+@pytest.mark.parametrize(("good", "weak"), heldout_pairs())
+def test_heldout_bar_good_at_least_70_weak_20_below_its_twin(good: dict, weak: dict) -> None:
+    g, w = (judge(Rubric(x["type"]), x["text"], x["question"]) for x in (good, weak))
+    for a in (g, w):
+        assert a.rubric != Rubric.STAR and not ({c.value for c in a.checks} & (STAR_IDS - {"within_limit"}))
+    assert g.score is not None and w.score is not None
+    assert g.score >= 70 and w.score <= g.score - 20, (g.score, w.score)
+
+
+def test_heldout_checks_mostly_right() -> None:
+    right = total = 0
+    for it in corpus("rubric_heldout.yaml"):
+        a = judge(Rubric(it["type"]), it["text"], it["question"])
+        total += len(it["expected"])
+        right += sum(a.checks[CheckId(k)].passed == v for k, v in it["expected"].items())
+    assert right / total >= 0.90, f"{right}/{total}"
+
+
+# ---------------------------------------------------------------- feedback, storage, views, mock, drill
+
+
+def analysis_of(qtype: QuestionType, text: str, question: str = "Q?") -> Analysis:
+    ws = rubrics.text_words(text)
+    duration = ws[-1].end + 0.3
+    a = rubrics.assess(Rubric(qtype.value) if qtype != QuestionType.STORY else Rubric.STAR, split_sentences(ws),
+                       duration, 120.0, question=question)
+    d = Delivery(wpm=150.0, articulation_wpm=160.0, first_word_s=0.3, speech_s=duration - 1, speech_start=0.3,
+                 speech_end=ws[-1].end, word_count=len(ws), pauses=(), fillers=(), pitch_range_st=6.0,
+                 loudness_std_db=4.0, monotone=False)
+    gaps = feedback.gaps(a, d, ws, duration, 120.0)
+    return Analysis("ok", None, question, qtype, 120.0, duration, tuple(ws), d, a, tuple(gaps))
+
+
+def weak_items() -> list[dict]:
+    return [it for it in corpus("rubric_corpus.yaml") if it["quality"] == "weak"]
+
+
+@pytest.mark.parametrize("it", weak_items(), ids=item_id)
+def test_every_tip_quotes_what_was_said_and_when_and_none_is_star(it: dict) -> None:
+    an = analysis_of(QuestionType(it["type"]), it["text"], it["question"])
+    words = " ".join(w.text for w in an.words)
+    assert an.gaps, "a weak answer gets tips"
+    failed = {c.value for c, chk in an.assessment.checks.items() if not chk.passed}
+    for tip in an.gaps:
+        assert tip.id.value not in {g.value for g in (feedback.GapId.NOT_A_STORY, feedback.GapId.MISSING_RESULT,
+                                                       feedback.GapId.ACTION_WE, feedback.GapId.TASK_OWNERSHIP,
+                                                       feedback.GapId.SITUATION_LONG)}
+        assert tip.evidence.quote.rstrip("…").split()[0] in words
+        assert 0 <= tip.evidence.start <= an.duration_s
+        assert tip.id.value in failed or tip.id.value in {"over_limit", "fillers", "pace_fast", "pace_slow",
+                                                          "long_pauses", "monotone"}
+
+
+def test_an_open_answer_says_plainly_that_content_is_not_scored() -> None:
+    an = analysis_of(QuestionType.OPEN, "A hash map stores keys in buckets. Lookups are constant time on average.")
+    first = an.feedback()[0]
+    assert first.id == feedback.GapId.CONTENT_NOT_SCORED and "doesn't judge what you said" in first.message
+    assert first.evidence.quote.startswith("A hash map")
+    assert an.score is None and an.to_dict()["star"] is None
+
+
+@pytest.mark.parametrize("qtype", [t for t in QuestionType if t != QuestionType.STORY])
+def test_stored_analyses_of_every_rubric_read_back(qtype: QuestionType) -> None:
+    it = next((x for x in corpus("rubric_corpus.yaml") if x["type"] == qtype.value), corpus("rubric_corpus.yaml")[0])
+    an = analysis_of(qtype, it["text"])
+    d = json.loads(json.dumps(an.to_dict()))
+    assert d["rubric"] == qtype.value and d["assessment"]["rubric"] == qtype.value and d["star"] is None
+    back = Analysis.from_dict(d)
+    assert back.rubric == an.rubric and back.score == an.score
+    assert back.assessment.checks == an.assessment.checks
+    assert [s.label for s in back.assessment.sentences] == [s.label for s in an.assessment.sentences]
+    assert back.gaps == an.gaps
+
+
+def test_the_feedback_view_names_the_rubric_and_shows_its_parts() -> None:
+    html = feedback_html(analysis_of(QuestionType.INTRODUCTION, corpus("rubric_corpus.yaml")[0]["text"]))
+    assert "Judged as: introduction" in html and "a introduction" not in html
+    assert "Present" in html and "Past" in html and "Future" in html
+    assert "opens with present" in html  # the checks table
+    html = feedback_html(analysis_of(QuestionType.STRENGTH_WEAKNESS, "My weakness is estimating. I started a log. "
+                                                                     "Since then I've hit every estimate."))
+    assert "Trait" in html and "the_trait" not in html.split("mp-transcript")[0].split("mp-timeline")[1]
+    html = feedback_html(analysis_of(QuestionType.OPEN, "A hash map stores keys in buckets. Lookups are fast."))
+    assert "no content score" in html and 'id="mp-timeline"' not in html
+
+
+def test_follow_up_probes_fit_the_rubric_of_the_answer() -> None:
+    weak_intro = next(it for it in corpus("rubric_corpus.yaml") if it["id"] == "tune-intro-02")
+    probe = mock.follow_up(analysis_of(QuestionType.INTRODUCTION, weak_intro["text"]))
+    assert probe in {mock.PROBES[g] for g in (feedback.GapId.OPENS_WITH_PRESENT, feedback.GapId.RECENT_AND_RELEVANT,
+                                              feedback.GapId.ENDS_ON_THIS_ROLE)}
+    hedge = analysis_of(QuestionType.SITUATIONAL, "It really depends on the people. Every situation is different, so "
+                                                  "it's hard to say without more detail. It depends.")
+    assert mock.follow_up(hedge) == mock.PROBES[feedback.GapId.MAKES_DECISION]
+    open_answer = analysis_of(QuestionType.OPEN, "A hash map stores keys in buckets. Lookups are fast on average.")
+    assert mock.follow_up(open_answer) == mock.FALLBACK_PROBES[Rubric.OPEN]
+    assert all("specific time" not in p for p in (probe, mock.follow_up(hedge)))
+
+
+def test_drilling_rates_by_the_answers_own_rubric() -> None:
+    from fsrs import Rating
+
+    good = next(it for it in corpus("rubric_corpus.yaml") if it["id"] == "tune-motiv-01")
+    blame = "My manager is a nightmare and the company is a mess. " + good["text"]
+    assert drill.rating(analysis_of(QuestionType.MOTIVATION, good["text"])) in {Rating.Good, Rating.Easy}
+    assert drill.rating(analysis_of(QuestionType.MOTIVATION, blame)) == Rating.Again  # blame is serious here
+    reasons = drill.weaknesses(analysis_of(QuestionType.MOTIVATION, blame))
+    assert "blames an employer" in reasons
+
+
+# ---------------------------------------------------------------- spoken fixtures (synthesized, slow)
+
+RUBRIC_AUDIO = Path(__file__).resolve().parent / "fixtures" / "rubric_audio"
+
+
+@cache
+def spoken(fid: str) -> tuple[dict, Analysis]:
+    from mockprep.analysis import analyze
+
+    truth = json.loads((RUBRIC_AUDIO / f"{fid}.json").read_text())
+    return truth, analyze(RUBRIC_AUDIO / f"{fid}.flac", truth["question"], question_type=QuestionType(truth["type"]))
+
+
+def spoken_pairs() -> list[tuple[str, str]]:
+    """(good, weak) fixtures: each weak answer follows its good twin in rubric_answers.yaml."""
+    entries = yaml.safe_load((Path(__file__).resolve().parent / "fixtures" / "rubric_answers.yaml").read_text())
+    have = {p.stem for p in RUBRIC_AUDIO.glob("*.json")}
+    return [(g["id"], w["id"]) for g, w in zip(entries[::2], entries[1::2], strict=True)
+            if g["quality"] == "good" and w["quality"] == "weak" and g["type"] == w["type"]
+            and {g["id"], w["id"]} <= have]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("good", "weak"), spoken_pairs(), ids=lambda p: p if isinstance(p, str) else "")
+def test_spoken_answers_are_judged_by_their_own_rubric(good: str, weak: str) -> None:
+    (tg, g), (_, w) = spoken(good), spoken(weak)
+    for a in (g, w):
+        assert a.ok and a.assessment is not None and a.rubric != Rubric.STAR and a.star is None
+        assert not ({c.value for c in a.assessment.checks} & (STAR_IDS - {"within_limit"}))
+        assert all(t.id.value not in {"not_a_story", "missing_result", "action_we"} for t in a.gaps)
+    if tg["type"] == "open":
+        assert g.score is None and w.score is None
+        assert g.feedback()[0].id == feedback.GapId.CONTENT_NOT_SCORED
+        return
+    assert g.score >= 70 and w.score <= g.score - 20, (g.score, w.score)
