@@ -83,7 +83,8 @@ def boundary_gaps(silent: np.ndarray, words: list[Word], settings: Settings = SE
 
 # ---------------------------------------------------------------- fillers
 
-HESITATION = re.compile(r"^(u+m+|u+h+m*|e+r+m*|h+m+|m+h*m+|a+h*m+)$")
+# um, uhm, uh, er, erm, hm, hmm, mm, mhm, ahm; not "am" (a+h*m+ matched "I am" and took it out of the word count).
+HESITATION = re.compile(r"^(u+m+|u+h+m*|e+r+m*|h+m+|m+h*m+|a+h+m+)$")
 
 # "like" after these words is a verb or a comparison ("I would like", "it looks like"), not a filler.
 LIKE_NOT_FILLER_BEFORE = {
@@ -101,7 +102,38 @@ KIND_NOT_FILLER_BEFORE = {
     "one", "same", "different", "right", "wrong", "my", "our", "their", "his", "her", "its", "your",
     "whatever", "each", "other", "another", "new", "all", "many", "various", "first", "only", "of",
 }
+# "like" + these after a comma introduces an example ("good points, like the memory one"): "such as", no filler.
+LIKE_EXAMPLE_NEXT = {
+    "the", "our", "my", "his", "her", "their", "your", "its", "this", "these", "those", "in", "on", "at", "for",
+    "with", "during", "when", "before", "after", "from", "over", "under",
+}
+# "like I said", "like we planned": a conjunction.
+LIKE_CLAUSE_VERBS = {
+    "said", "say", "says", "mentioned", "told", "thought", "think", "did", "do", "does", "expected", "planned",
+    "hoped", "wanted", "asked", "promised", "agreed", "described", "explained", "suggested", "used", "had",
+}
+SUBJECTS = {"i", "we", "you", "they", "he", "she", "it", "people", "everyone"}
+# Nouns ending in -ly, which the "like carefully" hedge rule must not take for adverbs.
+LY_NOUNS = {"family", "italy", "july", "supply", "reply", "assembly", "anomaly", "monopoly", "ally", "rally",
+            "bully", "lily", "emily", "sally", "kelly", "holly", "molly", "polly", "jelly", "belly", "fly"}
 YOU_KNOW_NOT_FILLER_BEFORE = {"do", "did", "don't", "didn't", "if", "as", "let", "would", "to", "you'd", "will"}
+# "you know the answer", "you know how": "know" with an object is the verb.
+KNOW_OBJECT = {
+    "the", "a", "an", "that", "this", "these", "those", "how", "what", "why", "when", "where", "who", "whom",
+    "which", "whether", "if", "it", "him", "her", "them", "me", "us", "my", "your", "our", "their", "his", "its",
+    "about", "more", "less", "nothing", "everything", "something", "anything", "someone", "somebody", "anyone",
+    "everyone", "all", "exactly", "enough", "best", "better", "much", "many", "each", "both", "so", "too",
+}
+# "I mean, we ..." is a filler when a new clause follows; "I mean what I say", "I mean business" are the verb.
+MEAN_FILLER_NEXT = {
+    "i", "we", "they", "he", "she", "you", "there", "the", "this", "it's", "that's", "we're", "they're", "i'm",
+    "you're", "he's", "she's", "there's", "we've", "i've", "like", "yeah", "honestly", "basically", "so", "if",
+    "not", "no", "yes", "okay", "well", "our", "my", "a",
+}
+# "the best kind of", "a similar sort of": adjectives of a noun phrase.
+KIND_ADJECTIVES = {"best", "worst", "similar", "particular", "specific", "certain", "usual", "exact", "whole", "own",
+                   "general", "strange", "odd", "special", "weird", "good", "bad", "better", "worse", "main",
+                   "typical", "common", "rare", "new", "old", "older", "newer", "kinds", "sorts"}
 CLAUSE_END = (",", ".", "?", "!", ";", ":", "…", "-", "—")
 
 
@@ -125,30 +157,43 @@ def detect_fillers(words: list[Word], settings: Settings = SETTINGS) -> list[Fil
         w, norm = words[i], norms[i]
         prev = norms[i - 1] if i > 0 else ""
         nxt = norms[i + 1] if i + 1 < n else ""
+        following = norms[i + 2] if i + 2 < n else ""
         if HESITATION.match(norm):
-            out.append(Filler(norm, w.start, w.end, "hesitation"))
+            if not (norm.startswith("m") and prev[-1:].isdigit()):  # "5 mm" is millimetres
+                out.append(Filler(norm, w.start, w.end, "hesitation"))
         elif norm == "like":
             verb_or_comparison = prev in LIKE_NOT_FILLER_BEFORE and not set_off_before(i)
             # "like 40 people", "like carefully": an approximator or hedge, whatever the punctuation.
-            hedge = prev not in LIKE_VERB_SUBJECTS and (nxt[:1].isdigit() or (nxt.endswith("ly") and len(nxt) > 4))
-            if hedge or (not verb_or_comparison and nxt != "to" and (set_off_before(i) or set_off_after(i))):
+            hedge = prev not in LIKE_VERB_SUBJECTS and (
+                nxt[:1].isdigit() or (nxt.endswith("ly") and len(nxt) > 4 and nxt not in LY_NOUNS))
+            comma_after = w.text.endswith(",")
+            # Ordinary senses: "what was it like?", "good ideas, like the cache", "like I said".
+            clause = [j for j in range(max(0, i - 6), i) if norms[j] == "what" and not any(
+                words[k].text.endswith((".", "?", "!")) for k in range(j, i))]  # "what" in the same sentence
+            what_like = bool(clause) and not comma_after and set_off_after(i)
+            example = nxt in LIKE_EXAMPLE_NEXT and not comma_after and set_off_before(i)
+            conjunction = nxt in SUBJECTS and following in LIKE_CLAUSE_VERBS and not comma_after
+            ordinary = what_like or example or conjunction
+            if hedge or (not ordinary and not verb_or_comparison and nxt != "to"
+                         and (set_off_before(i) or set_off_after(i))):
                 out.append(Filler("like", w.start, w.end, "discourse"))
         elif norm == "basically":
             out.append(Filler("basically", w.start, w.end, "discourse"))
         elif norm == "you" and nxt == "know" and prev not in YOU_KNOW_NOT_FILLER_BEFORE:
             # "you know, ..." set off by a comma or pause; not "you know the answer" or "you know how".
-            if set_off_after(i + 1) or set_off_before(i):
+            if set_off_after(i + 1) or (set_off_before(i) and following not in KNOW_OBJECT):
                 out.append(Filler("you know", w.start, words[i + 1].end, "discourse"))
                 i += 2
                 continue
         elif norm == "i" and nxt == "mean":
-            # "I mean, ..." is a filler; "I mean to ..." / "I mean that ..." said plainly is not.
-            following = norms[i + 2] if i + 2 < n else ""
-            if set_off_after(i + 1) or (set_off_before(i) and following not in {"to", "that", "it"}):
+            # "I mean, ..." is a filler; "I mean to ..." / "I mean what I say" said plainly is not.
+            # "That's what I mean." is the verb too.
+            what = prev in {"what", "which", "whatever"} and not set_off_before(i)
+            if not what and (set_off_after(i + 1) or (set_off_before(i) and following in MEAN_FILLER_NEXT)):
                 out.append(Filler("I mean", w.start, words[i + 1].end, "discourse"))
                 i += 2
                 continue
-        elif norm in {"kind", "sort"} and nxt == "of" and prev not in KIND_NOT_FILLER_BEFORE:
+        elif norm in {"kind", "sort"} and nxt == "of" and prev not in KIND_NOT_FILLER_BEFORE | KIND_ADJECTIVES:
             out.append(Filler(f"{norm} of", w.start, words[i + 1].end, "discourse"))
             i += 2
             continue

@@ -25,7 +25,7 @@ from mockprep import audio as audio_mod
 from mockprep import delivery
 from mockprep.config import SETTINGS, Settings
 from mockprep.segment import Segmenter
-from mockprep.transcribe import transcribe
+from mockprep.transcribe import recording_gain_db, transcribe
 from mockprep.wavfile import WavAppender
 from mockprep.words import Span, Word
 
@@ -55,7 +55,7 @@ def read(samples: np.ndarray, a: int, b: int, settings: Settings = SETTINGS) -> 
     x = samples[a:b]
     hop = int(settings.hop_s * settings.sample_rate)
     t = time.perf_counter()
-    words = transcribe(x, settings, offset_s=a / settings.sample_rate)
+    words = transcribe(x, settings, offset_s=a / settings.sample_rate, gain_db=recording_gain_db(samples, b, settings))
     t2 = time.perf_counter()
     f0 = delivery.pitch_track(x, settings)[: (b - a) // hop]
     return Reading(a, b, tuple(words), f0, t2 - t, time.perf_counter() - t2)

@@ -75,6 +75,46 @@ def test_broken_output_is_recognised() -> None:
     assert not looks_broken(fine, 16.5)
 
 
+def test_a_loop_in_a_short_stretch_is_recognised() -> None:
+    said = [_W("Thanks.", 0.1, 0.5)] + [_W(w, 0.6, 0.6) for w in ["just", "a", "little", "bit", "of"] * 20]
+    assert looks_broken(said, 0.9)
+    assert not looks_broken([_W("Thanks.", 0.1, 0.5)], 0.9)
+    assert [w.word for w in transcribe.cut_loop(said)] == ["Thanks.", "just", "a", "little", "bit", "of"]
+
+
+def test_a_hesitation_loop_collapses_but_said_repeats_stay() -> None:
+    said = [_W("Montreal,", 0.0, 0.5), _W("uh,", 1.5, 1.8), _W("uh,", 2.5, 2.8)]
+    loop = [_W("uh,", 2.8 + i * 0.01, 2.8 + i * 0.01) for i in range(100)]
+    kept = transcribe.collapse_repeats(said + loop)
+    assert [(w.word, w.start) for w in kept] == [("Montreal,", 0.0), ("uh,", 1.5), ("uh,", 2.5)]
+    repeat = [_W("that", 0.0, 0.2), _W("that", 0.25, 0.45), _W("worked", 0.5, 0.9)]
+    assert transcribe.collapse_repeats(repeat) == repeat
+    uhs = [_W("uh,", i * 0.6, i * 0.6 + 0.3) for i in range(6)]
+    assert not looks_broken(uhs, 4.0)
+
+
+def test_words_piled_up_at_one_instant_are_dropped_but_said_ones_stay() -> None:
+    made_up = [_W(w, 0.0, 0.0) for w in ["So,", "uh,", "I", "think", "that's", "the", "first", "time"]]
+    said = [_W("that", 0.26, 0.26), _W("I", 0.26, 0.38), _W("did", 0.38, 0.5), _W("not", 0.5, 0.7)]
+    assert [w.word for w in transcribe.drop_piled(made_up + said)] == ["that", "I", "did", "not"]
+    two = [_W("in", 1.0, 1.0), _W("the", 1.0, 1.0), _W("end", 1.0, 1.3)]  # a word or two without time: kept
+    assert transcribe.drop_piled(two) == two
+
+
+def test_only_a_very_quiet_recording_is_brought_up_and_by_its_start() -> None:
+    t = np.arange(20 * 16000) / 16000
+    usual = (0.1 * np.sin(2 * np.pi * 200 * t) * (np.sin(2 * np.pi * 0.5 * t) > 0)).astype(np.float32)
+    assert transcribe.quiet_gain_db(usual) == 0.0  # speech at -23 dBFS
+    quiet = usual * np.float32(10 ** (-30 / 20))
+    assert 25.0 < transcribe.quiet_gain_db(quiet) < 35.0
+    hiss = np.random.default_rng(0).normal(0, 10 ** (-55 / 20), 16000).astype(np.float32)
+    assert transcribe.quiet_gain_db(hiss) == 0.0  # steady room noise is not made loud
+    # A quiet last stretch of a usual recording is not lifted on its own: the recording's start decides.
+    late_quiet = np.concatenate([usual[: 12 * 16000], quiet[12 * 16000:]])
+    assert transcribe.recording_gain_db(late_quiet, len(late_quiet)) == 0.0
+    assert transcribe.recording_gain_db(quiet, len(quiet)) == transcribe.recording_gain_db(quiet, 13 * 16000)
+
+
 def test_sign_off_invented_after_the_last_word_is_dropped() -> None:
     ws = [_W("It", 0, 0.2), _W("worked.", 0.2, 0.6), _W("Thank", 1.0, 1.2), _W("you.", 1.2, 1.4)]
     for w, p in zip(ws, (0.9, 0.9, 0.3, 0.2), strict=True):
