@@ -8,7 +8,7 @@ the model is loaded, which also pays for librosa's first import) and then `--rep
 and reports per stage (decode, transcribe, delivery, STAR, feedback) the median and minimum of the warm runs,
 the real-time factor (seconds of work per second of audio) and the peak resident memory. The stages are the
 functions the app calls, in the order mockprep.analysis.analyze_audio calls them: audio.load,
-transcribe.transcribe, analysis.speech_found + delivery.measure, star.analyze, feedback.tips.
+transcribe.transcribe, analysis.speech_found + delivery.measure, sentences.split_sentences + star.assess, feedback.gaps.
 
 Peak memory is the process high-water mark: ru_maxrss from getrusage and VmHWM from
 /proc/self/status, which is reset before each stage by writing "5" to /proc/self/clear_refs (Linux), so each stage
@@ -57,6 +57,7 @@ from mockprep import star as star_mod  # noqa: E402
 from mockprep import transcribe as transcribe_mod  # noqa: E402
 from mockprep.analysis import speech_found  # noqa: E402
 from mockprep.config import SETTINGS, Settings  # noqa: E402
+from mockprep.sentences import split_sentences  # noqa: E402
 from mockprep.transcribe import get_model, speech_chunks, transcribe  # noqa: E402
 from mockprep.words import Word  # noqa: E402
 
@@ -184,8 +185,9 @@ def analyse_once(path: Path, settings: Settings) -> dict[str, Any]:
     result: dict[str, Any] = {"status": "ok" if ok else "no_speech", "words": len(words)}
     if ok:
         d = m.run("delivery", lambda: delivery_mod.measure(a.samples, words, settings))
-        star = m.run("star", lambda: star_mod.analyze(words, duration, limit, settings))
-        tips = m.run("feedback", lambda: feedback_mod.tips(star, d, words, duration, limit, settings))
+        chunks = split_sentences(words, settings, d.boundary_gaps)
+        star = m.run("star", lambda: star_mod.assess(chunks, duration, limit, settings))
+        tips = m.run("feedback", lambda: feedback_mod.gaps(star, d, words, duration, limit, settings))
         result.update(spoken_words=d.word_count, wpm=d.wpm, star_score=star.score, tips=len(tips))
     for k in STAGES:
         m.wall.setdefault(k, 0.0)

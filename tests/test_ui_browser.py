@@ -128,7 +128,10 @@ def test_record_an_answer_on_a_busy_machine_and_read_the_feedback(browser: str, 
             assert "payroll" in text and "employees" in text
             labels = set(page.evaluate("[...document.querySelectorAll('#mp-transcript .mp-sent')]"
                                        ".map(e => e.dataset.label)"))
-            assert len(labels - {"other"}) >= 2
+            # The opening question is "Tell me about yourself": a story told to it is judged as an introduction,
+            # and all of it is the speaker's past.
+            assert "past" in labels, labels
+            assert "introduction" in page.inner_text("#mp-rubric").lower()
             assert page.evaluate("!!document.querySelector('#mp-timeline') && !!document.querySelector('#mp-delivery')")
         finally:
             ctx.__exit__(None, None, None)
