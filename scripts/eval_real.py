@@ -36,8 +36,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 DEFAULT_MANIFEST = ROOT.parent / "shared" / "data" / "real" / "manifest.json"
 TOL = 0.4
+
+from bench_analyze import wer  # noqa: E402 - one word error rate for every script
 
 # um, umm, uh, uhh, er, err, erm, hm, hmm, mm, mhm; "ah"/"eh" are rare as references and left out
 REF_HESITATION = re.compile(r"^(u+m+|u+h+|e+r+m*|h+m+|m+h*m+)$")
@@ -155,16 +158,6 @@ def normalise(words: list[str]) -> list[str]:
     return out
 
 
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
-
-
 # ---------------------------------------------------------------- matching
 
 
@@ -197,7 +190,7 @@ def score_clip(clip: dict, words: list[str], hesitations: list[dict], wpm: float
     r, p = normalise(ref_words(clip)), normalise(words)
     row = {"id": clip["id"], "duration_s": clip["duration_s"], "timed": bool(clip.get("word_timings")),
            "ref_hesitations": len(ref_h), "hyp_hesitations": len(hesitations), **{f"h_{k}": v for k, v in h.items()},
-           "ref_words": len(r), "edits": edit_distance(r, p), "hyp": " ".join(p)}
+           "ref_words": len(r), "edits": wer(r, p)[1], "hyp": " ".join(p)}
     row["wer"] = round(row["edits"] / len(r), 3) if r else None
     rw = ref_wpm(clip)
     if rw is not None and wpm is not None:
