@@ -291,9 +291,11 @@ def check_protocol(live: Live, done: dict) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("browser", BROWSERS)
-def test_a_47_s_answer_on_a_busy_machine_is_kept_whole(browser: str, server: LiveServer, request,
-                                                       tmp_path: Path) -> None:
-    src, sr = speech()
+def test_a_an_answer_on_a_busy_machine_is_kept_whole(browser: str, server: LiveServer, request,
+                                                     tmp_path: Path) -> None:
+    # 25 s of the 47 s answer: the protocol under load; the whole 47 s, through the whole app, is
+    # tests/test_ui_browser.py's test_record_an_answer_on_a_busy_machine_and_read_the_feedback.
+    src, sr = speech(25)
     wav = write_mic(tmp_path / "mic.wav", src, sr)
     s = sessions(server, request, browser, wav)
     with cpu_load(4), s.open():
@@ -448,9 +450,8 @@ def tone_figures(rec: np.ndarray) -> tuple[float, float, float]:
     return float(freq), float(level), float(high_db)
 
 
-@pytest.mark.parametrize(("browser", "rate"), [("chromium", 48000), ("chromium", 44100), ("chromium", 32000),
-                                               ("chromium", 22050), ("chromium", 16000), ("firefox", None),
-                                               ("firefox", 44100)])
+# Two device rates in Chromium and Firefox's own: the arithmetic at every rate is the node test below.
+@pytest.mark.parametrize(("browser", "rate"), [("chromium", 48000), ("chromium", 22050), ("firefox", None)])
 def test_d_the_resampler_keeps_a_1_khz_tone_and_stops_11_khz(browser: str, rate: int | None, server: LiveServer,
                                                               request, tmp_path: Path) -> None:
     wav = tones_wav(tmp_path / "tones.wav")

@@ -291,9 +291,12 @@ def test_uploaded_file_is_analysed(app, tmp_path: Path) -> None:
             page = browser.new_page()
             page.goto(app.url)
             page.get_by_text("Or upload a recording").click()
-            page.set_input_files("#answer-upload input[type=file]", str(FIXTURES / "vague_result.flac"))
+            # The opening question is "Tell me about yourself": a life story that never reaches this role.
+            life_story = FIXTURES.parent / "rubric_audio" / "intro_weak_life_story.flac"
+            page.set_input_files("#answer-upload input[type=file]", str(life_story))
             page.wait_for_selector("#mp-transcript", timeout=120_000)
-            assert "vague" in page.inner_text("#feedback").lower()
+            text = page.inner_text("#feedback").lower()
+            assert "judged as: introduction" in text and "ends on this role" in text
         finally:
             browser.close()
 

@@ -13,6 +13,7 @@ import requests
 import soundfile as sf
 
 from mockprep import audio
+from mockprep.assessment import Rubric
 from tests.conftest import FIXTURES
 
 
@@ -53,10 +54,12 @@ def post(url: str, token: str, what: str, body: bytes = b"", **query: object) ->
 def test_analyze_endpoint_returns_feedback_and_keeps_the_recording(app, tmp_path: Path) -> None:
     from gradio_client import handle_file
 
+    # A story told to the opening question, "Tell me about yourself": judged as the introduction it should be.
     html = client(app.url).predict(handle_file(str(wav(tmp_path, "we_only_outage"))), 120, api_name="/analyze")
-    assert "mp-transcript" in html and "Timeline" in html and "action uses i" in html
+    assert "mp-transcript" in html and "Timeline" in html and "Judged as: introduction" in html
     a = app.room.store.attempts()[0]
-    assert a.status == "ok" and a.analysis.star.failed("action_uses_i")
+    assert a.status == "ok" and a.analysis.rubric == Rubric.INTRODUCTION and a.analysis.star is None
+    assert "ends on this role" in html and "action uses i" not in html
     kept = Path(a.audio_path)
     assert kept.is_relative_to(app.room.store.audio_dir) and kept.stat().st_size > 100_000
     src = f"mockprep/recording/{a.id}"
