@@ -58,8 +58,9 @@ class Settings:
     split_pause_s: float = 0.3
     split_min_s: float = 1.0
     # A guess is only started when the worker, at its recent pace, would finish it within this long: on a busy
-    # machine long guesses would hold back the next stretch and are often redone (docs/benchmarks.md).
-    guess_max_wall_s: float = 1.5
+    # machine long guesses would hold back the next stretch and are often redone. 1.5 s left the whole tail
+    # to Stop on a loaded machine (docs/benchmarks.md).
+    guess_max_wall_s: float = 4.0
     # A stretch that comes back broken twice is read once more with this penalty on repeating itself.
     retry_repetition_penalty: float = 1.3
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
