@@ -52,6 +52,15 @@ def _descendants(pid: int | None) -> list[int]:
     return out
 
 
+def need(name: str) -> None:
+    """Fail, saying what to install, when this browser cannot run here (`./dev test` installs them all)."""
+    import pytest
+
+    why = missing(name)
+    if why:
+        pytest.fail(f"{why}; ./dev test installs it")
+
+
 def missing(name: str) -> str | None:
     """Why this browser cannot run here, or None."""
     if name == "chromium":

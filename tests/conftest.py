@@ -41,3 +41,16 @@ def shared_data() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared/data is not beside this checkout")  # only outside the project's own machines
     return SHARED
+
+
+@pytest.fixture(scope="module")
+def pulse():
+    """A private PulseAudio daemon whose null sink's monitor is the microphone (Firefox, the terminal recorder)."""
+    from tests.audio_match import MIC_RATE
+    from tests.pulse import PulseMic
+    from tests.pulse import missing as pulse_missing
+
+    if pulse_missing():
+        pytest.fail(f"no PulseAudio ({', '.join(pulse_missing())}); ./dev test installs it")
+    with PulseMic(rate=MIC_RATE) as mic:
+        yield mic

@@ -30,10 +30,9 @@ import soundfile as sf
 
 from tests.audio_match import Kept, resample, speech, write_mic
 from tests.audio_match import kept as kept_audio
-from tests.browsers import BROWSERS, missing, open_browser
+from tests.browsers import BROWSERS, need, open_browser
 from tests.load import cpu_load
 from tests.pulse import PulseMic
-from tests.pulse import missing as pulse_missing
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "mockprep" / "ui" / "static"
@@ -199,20 +198,6 @@ def server():
     s = LiveServer()
     yield s
     s.close()
-
-
-@pytest.fixture(scope="module")
-def pulse():
-    if pulse_missing():
-        pytest.skip(f"no PulseAudio ({', '.join(pulse_missing())}): apt-get install pulseaudio pulseaudio-utils")
-    with PulseMic(rate=MIC_RATE) as mic:
-        yield mic
-
-
-def need(name: str) -> None:
-    why = missing(name)
-    if why:
-        pytest.skip(why)
 
 
 class Session:

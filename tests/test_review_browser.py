@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browsers import missing, open_browser
+from tests.browsers import need, open_browser
 from tests.test_ui_review import add, story
 
 pytestmark = pytest.mark.browser
@@ -51,9 +51,7 @@ def one(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture
 def page():
-    why = missing("chromium")
-    if why:
-        pytest.fail(f"{why}; ./dev test installs it")
+    need("chromium")
     with open_browser("chromium") as p:
         yield p
 

@@ -375,3 +375,12 @@ def test_spoken_answers_are_judged_by_their_own_rubric(good: str, weak: str) -> 
         assert g.feedback()[0].id == feedback.GapId.CONTENT_NOT_SCORED
         return
     assert g.score >= 70 and w.score <= g.score - 20, (g.score, w.score)
+
+
+def test_every_check_of_the_other_rubrics_has_its_gap_under_the_same_id() -> None:
+    # feedback.py turns a failed check into the gap GapId(check id): the two enums must stay in step.
+    weights = (SETTINGS.intro_weights, SETTINGS.motivation_weights, SETTINGS.strength_weakness_weights,
+               SETTINGS.situational_weights)
+    ids = {CheckId(cid) for pairs in weights for cid, _ in pairs}
+    assert CheckId.LENGTH_FITS in ids
+    assert {feedback.GapId(c.value).value for c in ids} == {c.value for c in ids}

@@ -22,11 +22,10 @@ import requests
 import soundfile as sf
 
 from tests.audio_match import MIC_RATE, RATE, Kept, kept, speech, write_mic
-from tests.browsers import missing, open_browser
+from tests.browsers import need, open_browser
 from tests.conftest import FIXTURES, ROOT
 from tests.load import cpu_load
 from tests.pulse import PulseMic
-from tests.pulse import missing as pulse_missing
 
 pytestmark = pytest.mark.browser
 STRICT_FIREFOX = os.environ.get("MOCKPREP_STRICT_FIREFOX") == "1"
@@ -37,12 +36,6 @@ RECORDING = "document.querySelector('#answer-audio .stop-button')?.style.display
 LEAD_S = 3.0
 
 
-def need(name: str) -> None:
-    why = missing(name)
-    if why:
-        pytest.fail(f"{why}; ./dev test installs it")
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):
     from mockprep.config import SETTINGS
@@ -51,14 +44,6 @@ def app(tmp_path_factory: pytest.TempPathFactory):
     served = serve(port=0, settings=SETTINGS.with_overrides(data_dir=tmp_path_factory.mktemp("data")), block=False)
     yield served
     served.close()
-
-
-@pytest.fixture(scope="module")
-def pulse():
-    if pulse_missing():
-        pytest.fail(f"no PulseAudio ({', '.join(pulse_missing())}); ./dev test installs it")
-    with PulseMic(rate=MIC_RATE) as mic:
-        yield mic
 
 
 def silent_mic(tmp: Path) -> Path:
