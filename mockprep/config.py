@@ -61,6 +61,14 @@ class Settings:
     # machine long guesses would hold back the next stretch and are often redone. 1.5 s left the whole tail
     # to Stop on a loaded machine (docs/benchmarks.md).
     guess_max_wall_s: float = 4.0
+    # A read costs about as much as this many more seconds of audio would: Whisper's encoder always runs over a
+    # 30 s window, so 2 s of speech take ~1.0 CPU s and 20 s ~1.7 (docs/benchmarks.md).
+    read_fixed_audio_s: float = 25.0
+    # Where a guess would take longer than guess_free_wall_s (a busy machine), it waits until the speaker has
+    # been quiet this long: a guess at every short pause is mostly redone, and the one under way at the end of
+    # the answer held back the guess that Stop needed.
+    guess_free_wall_s: float = 0.8
+    guess_quiet_s: float = 0.6
     # A stretch that comes back broken twice is read once more with this penalty on repeating itself.
     retry_repetition_penalty: float = 1.3
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.

@@ -59,3 +59,9 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
         return []
     edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def trailing(mask: np.ndarray) -> int:
+    """How many True values end the mask."""
+    false = np.flatnonzero(~mask)
+    return len(mask) - (int(false[-1]) + 1 if false.size else 0)

@@ -58,6 +58,13 @@ class Segmenter:
             new.append(self._commit(n))
         return new
 
+    def quiet_s(self, samples: np.ndarray) -> float:
+        """How long it has been quiet at the end of the samples, judged as the stretch being built judges it.
+
+        Not a decision point: live, this says when a guess is worth starting, and cuts nothing."""
+        silent = levels.silence_mask(self._levels(samples, len(samples)), self.settings)
+        return levels.trailing(silent) * self.settings.hop_s
+
     def split(self, samples: np.ndarray) -> list[tuple[int, int]]:
         """All stretches of a whole recording at once."""
         return self.finish(samples)

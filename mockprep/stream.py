@@ -89,7 +89,7 @@ class StreamSession:
         self.readings: list[Reading] = []
         self.gaps: list[Span] = []  # audio that never arrived, filled with silence
         self.work: list[Work] = []  # what the worker read, and how long it took (where its time goes)
-        self._rtf = 0.1  # seconds the worker takes for a second of audio, lately (a quiet machine: ~0.08)
+        self._read_s = 0.5  # the wall time of a read, lately, per unit of cost (see _cost); a quiet machine ~0.4
         self.timings: dict[str, float] = {}
         self._wav = WavAppender(path, self.sr, resume=resume) if path is not None else None
         self._cond = threading.Condition()
@@ -187,15 +187,25 @@ class StreamSession:
             self._jobs.extend(cut)
             c = self.segmenter.latest_candidate
             # A guess up to the latest pause, unless one for it is made or under way already, or it would keep
-            # the worker from the next stretch for long: on a busy machine guesses wait (they may be redone).
+            # the worker from the next stretch for long. Where guesses are dear (a busy machine) one waits for a
+            # longer quiet, which is more often the end of the answer than a breath in the middle of it.
             want = (self.committed, c) if c is not None else None
             have = {g for g in (self._busy, self._guess and (self._guess.start, self._guess.end)) if g}
-            affordable = want is not None and \
-                self._rtf * (want[1] - want[0]) / self.sr <= self.settings.guess_max_wall_s
-            self._want_guess = want if want not in have and affordable else None
+            if want is not None and want not in have:
+                s = self.settings
+                wall = self._read_s * self._cost(*want)
+                hasty = wall > s.guess_free_wall_s and self.segmenter.quiet_s(self.samples) < s.guess_quiet_s
+                if wall > s.guess_max_wall_s or hasty:
+                    want = None
+            self._want_guess = want if want not in have else None
             self._cond.notify_all()
 
     # ------------------------------------------------------------ worker
+
+    def _cost(self, a: int, b: int) -> float:
+        """What reading [a, b) costs, in units of a very short read (the encoder's window is paid anyway)."""
+        return 1.0 + (b - a) / self.sr / self.settings.read_fixed_audio_s
+
 
     def _work(self) -> None:
         while True:
@@ -219,8 +229,8 @@ class StreamSession:
                     took = time.perf_counter() - t
                     self.work.append(Work("guess" if is_guess else "stretch", (b - a) / self.sr, took,
                                           reuse is not None))
-                    if reuse is None and b > a:
-                        self._rtf = 0.5 * self._rtf + 0.5 * took * self.sr / (b - a)
+                    if reuse is None and b > a and r.words:  # a silent stretch skips the model: not a sample
+                        self._read_s = 0.5 * self._read_s + 0.5 * took / self._cost(a, b)
                     if is_guess:
                         self._guess = r
                     else:

@@ -18,7 +18,10 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,10 +39,32 @@ def main() -> int:
     ap.add_argument("--audio", default=str(ROOT / "tests/fixtures/audio/long_128s.flac"))
     ap.add_argument("--speed", type=float, default=1.0, help="how much faster than real time to feed")
     ap.add_argument("--chunk", type=float, default=0.5, help="seconds per piece, as the browser sends them")
+    ap.add_argument("--trail", type=float, default=0.0, help="seconds of silence before Stop (the page's tests: 1)")
+    ap.add_argument("--load", type=int, default=0, help="spinning processes beside it (tests/load.py), e.g. 4")
+    ap.add_argument("--work", action="store_true", help="print what the worker read, and how long each took")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting changed for this run, e.g. guess_free_wall_s=1000 (guesses at every pause)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+    global SETTINGS
+    for item in args.set:
+        name, value = item.split("=", 1)
+        SETTINGS = replace(SETTINGS, **{name: type(getattr(SETTINGS, name))(value)})
+    if args.load:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from load import cpu_load
+
+        with cpu_load(args.load):
+            return run(args)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
 
     a = audio_mod.load(args.audio)
+    if args.trail:
+        a = audio_mod.Audio(np.concatenate([a.samples, np.zeros(int(args.trail * a.sample_rate), np.float32)]),
+                            a.sample_rate)
     warm_up(SETTINGS)
     import librosa.core.pitch  # noqa: F401 - first import costs ~2 s; the app does it at start
 
@@ -62,6 +87,10 @@ def main() -> int:
         audio, words, f0, timings = s.finish()
         streamed = analyze_audio(audio, None, None, SETTINGS, words=words, f0=f0, timings=timings)
         stream_s = time.perf_counter() - t
+        if args.work:
+            for w in s.work:
+                kept = " (kept guess)" if w.reused else ""
+                print(f"  {w.kind:8} {w.audio_s:5.1f} s of audio in {w.wall_s:5.2f} s{kept}")
 
     b, st = batch.to_dict(), streamed.to_dict()
     if not args.json:
