@@ -1,22 +1,25 @@
-"""App start to a usable page, Stop to feedback in the browser, and the app's peak memory during an answer.
+"""App start to a usable page, Stop to feedback in a real browser, audio kept, and the app's peak memory.
 
-    python scripts/bench_app.py [--audio FILE] [--browser | --speed 1] [--json]
+    python scripts/bench_app.py [--audio FILE] [--browser chromium|firefox] [--load 4] [--runs N] [--json]
 
-Starts `mockprep serve` in a subprocess on a free port with a fresh data folder and times until the page,
-its config and the recorder routes answer. Then one answer, FILE:
-  --browser  headless Chromium opens the page with FILE as its (fake) microphone, presses Record, waits
-             while FILE plays, presses Stop as the audio ends, and times Stop -> feedback on the page;
+Starts `mockprep serve` in a subprocess on a free port with a fresh data folder and times until the page
+answers. Then FILE is answered:
+  --browser  a headless browser opens the page and hears FILE through its microphone (Chromium: its fake
+             capture device; Firefox: a private PulseAudio null sink the script plays FILE into, as the tests
+             do), presses Record, presses Stop a second after the audio ends, and times Stop -> feedback on the
+             page; how much of FILE the stored recording holds is measured on the audio (tests/audio_match.py);
   otherwise  FILE is POSTed to the recorder routes in half-second pieces (at --speed times real time),
              as the page would send it; no Stop.
+--load N keeps N spinning processes beside it (tests/load.py: four on these two cores is "busy").
 Finally it reads the server's peak resident memory (VmHWM from /proc). The last line is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import requests
+import soundfile as sf
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,13 +50,12 @@ def vm(pid: int, key: str) -> float:
 
 
 def wait_usable(url: str) -> None:
-    """The page, its config, and the recorder's routes (405 to a GET once they exist)."""
+    """The page answers (the recorder's routes are on the same app, there before it listens)."""
     while True:
         try:
-            if requests.get(url, timeout=1).ok and requests.get(url + "config", timeout=1).ok and \
-                    requests.get(url + "mockprep/live/x/start", timeout=1).status_code == 405:
+            if requests.get(url, timeout=1).ok:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.05)
 
@@ -65,45 +68,51 @@ def post_pieces(url: str, x: np.ndarray, speed: float) -> None:
         time.sleep(0.5 / speed)
 
 
-def answer_in_browser(url: str, x: np.ndarray, tmp: Path) -> float:
-    """Record FILE through Chromium's fake microphone; seconds from pressing Stop to the feedback."""
-    import soundfile as sf
-    from playwright.sync_api import sync_playwright
+def answer_in_browser(name: str, url: str, src: np.ndarray, sr: int, tmp: Path) -> float:
+    """Record FILE through the browser's microphone; seconds from pressing Stop to the feedback."""
+    from tests.audio_match import write_mic
+    from tests.browsers import open_browser
+    from tests.pulse import PulseMic
 
     # Chromium's fake device plays from the moment the page opens the microphone; the recorder captures once
     # its audio graph runs: a lead-in of silence covers that, as in tests/test_ui_browser.py.
-    lead = np.zeros(3 * 16000, dtype=x.dtype)
-    wav = tmp / "mic.wav"
-    sf.write(wav, np.concatenate([lead, x]), 16000, subtype="PCM_16")
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, headless=True, args=[
-            "--no-sandbox", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={wav}%noloop", "--disable-background-networking"])
-        try:
-            page = browser.new_context(permissions=["microphone"]).new_page()
-            page.goto(url)
-            page.wait_for_selector("#answer-audio .record-button:not([disabled])", timeout=60_000)
-            if len(x) / 16000 > 110:  # the answer decides when to stop, not the 2-minute clock
-                page.locator(".label-wrap", has_text="Settings").first.click()  # the accordion
-                page.fill("#mp-limit input", "1200")
-            t0 = time.monotonic()
-            page.click("#answer-audio .record-button")
-            page.wait_for_function("document.querySelector('#answer-audio .stop-button')?.style.display === ''",
-                                   timeout=30_000)
-            time.sleep(max(0.0, 3 + len(x) / 16000 - (time.monotonic() - t0)) + 0.5)
-            page.evaluate("""() => new MutationObserver((m, o) => {
-                if (document.querySelector('#mp-transcript')) { window.mpSeen = Date.now(); o.disconnect(); }
-            }).observe(document.body, {childList: true, subtree: true})""")
-            page.click("#answer-audio .stop-button")
-            stop, wall = time.perf_counter(), time.time()
-            page.wait_for_selector("#mp-transcript", timeout=120_000)
-            took = time.perf_counter() - stop
-            print(f"feedback in the page's DOM {page.evaluate('window.mpSeen') / 1000 - wall:.2f} s after Stop, "
-                  f"seen by the test {took:.2f} s after", file=sys.stderr)
-            return took
-        finally:
-            browser.close()
+    wav = write_mic(tmp / "mic.wav", src, sr, lead_s=3.0 if name == "chromium" else 0.5)
+    with contextlib.ExitStack() as stack:
+        mic = stack.enter_context(PulseMic()) if name == "firefox" else None
+        page = stack.enter_context(open_browser(name, mic_wav=wav if mic is None else None,
+                                                env=mic.env if mic else None))
+        page.goto(url)
+        page.wait_for_selector("#answer-audio .record-button:not([disabled])", timeout=90_000)
+        t0 = time.monotonic()
+        page.click("#answer-audio .record-button")
+        page.wait_for_function("document.querySelector('#answer-audio .stop-button')?.style.display === ''",
+                               timeout=30_000)
+        if mic:
+            page.grant_realtime_audio()  # as rtkit does on a desktop (see tests/browsers.py)
+            mic.play(wav)
+        else:
+            time.sleep(max(0.0, sf.info(wav).duration - (time.monotonic() - t0)))
+        time.sleep(1.0)  # the candidate reaches for Stop
+        page.click("#answer-audio .stop-button")
+        stop = time.perf_counter()
+        page.wait_for_selector("#mp-transcript", timeout=180_000)
+        return time.perf_counter() - stop
+
+
+def kept_share(data: Path, src: np.ndarray, sr: int) -> dict[str, float]:
+    """How much of the played speech the newest stored recording holds, and what was reported missing."""
+    import sqlite3
+
+    from tests.audio_match import RATE, kept
+
+    with sqlite3.connect(data / "mockprep.db") as db:
+        path, analysis = db.execute("SELECT audio_path, analysis FROM attempts ORDER BY id DESC LIMIT 1").fetchone()
+    gaps = (json.loads(analysis).get("capture") or {}).get("gaps", []) if analysis else []
+    rec, rate = sf.read(path, dtype="float32")
+    assert rate == RATE
+    k = kept(rec, [(round(g["start"] * RATE), round((g["end"] - g["start"]) * RATE)) for g in gaps], src, sr)
+    return {"played_s": round(k.played_s, 2), "kept_s": round(k.kept_s, 2), "kept_pct": round(100 * k.ratio, 2),
+            "reported_missing_s": round(k.gap_s, 3)}
 
 
 def server_timings(data: Path) -> dict[str, float]:
@@ -117,18 +126,22 @@ def server_timings(data: Path) -> dict[str, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--audio", default=str(ROOT / "tests/fixtures/audio/long_128s.flac"))
-    ap.add_argument("--browser", action="store_true", help="answer through the page in headless Chromium")
+    ap.add_argument("--audio", default=str(ROOT / "tests/fixtures/audio/strong_47s.flac"))
+    ap.add_argument("--browser", choices=["chromium", "firefox"], help="answer through the page in this browser")
+    ap.add_argument("--load", type=int, default=0, help="spinning processes beside the answer, e.g. 4")
+    ap.add_argument("--runs", type=int, default=1, help="answers in a row (with --browser)")
     ap.add_argument("--speed", type=float, default=1.0, help="without --browser: how fast to send the pieces")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from mockprep import audio
+    from tests.load import cpu_load
 
-    x = (audio.load(args.audio).samples * 32767).astype("<i2")
+    src, sr = sf.read(args.audio, dtype="float32")
+    if src.ndim > 1:
+        src = src.mean(axis=1)
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    result: dict[str, float | None] = {}
+    result: dict[str, object] = {"browser": args.browser, "load": args.load}
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "MOCKPREP_DATA_DIR": data}
         t0 = time.perf_counter()
@@ -139,22 +152,41 @@ def main() -> int:
             result["start_to_page_s"] = round(time.perf_counter() - t0, 2)
             time.sleep(8)  # the model and librosa warm up in the background after the page is up
             result["idle_rss_mb"] = round(vm(proc.pid, "VmRSS"))
-            if args.browser:
-                result["stop_to_feedback_s"] = round(answer_in_browser(url, x, Path(data)), 2)
-                result["server_timings"] = server_timings(Path(data))
-            else:
-                post_pieces(url, x, args.speed)
+            runs = []
+            for _ in range(args.runs if args.browser else 1):
+                with cpu_load(args.load):
+                    if args.browser:
+                        took = answer_in_browser(args.browser, url, src, sr, Path(data))
+                        run = {"stop_to_feedback_s": round(took, 2), **kept_share(Path(data), src, sr),
+                               "server": server_timings(Path(data))}
+                    else:
+                        x = (audio_16k(src, sr) * 32767).astype("<i2")
+                        post_pieces(url, x, args.speed)
+                        run = {}
+                runs.append(run)
+                if not args.json and run:
+                    print(f"{args.browser}, load {args.load}: Stop -> feedback {run['stop_to_feedback_s']:.2f} s; "
+                          f"kept {run['kept_s']:.2f} of {run['played_s']:.2f} s ({run['kept_pct']:.2f} %), "
+                          f"{run['reported_missing_s']:.2f} s reported missing; server waited "
+                          f"{run['server'].get('wait_s', 0):.2f} s for the worker, then "
+                          f"{run['server'].get('tail_audio_s', 0):.1f} s of audio", flush=True)
+            result["runs"] = runs
             result["peak_rss_mb"] = round(vm(proc.pid, "VmHWM"))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    result["audio_s"] = round(len(x) / 16000, 1)
+    result["audio_s"] = round(len(src) / sr, 1)
     if not args.json:
-        print(f"start to a usable page {result['start_to_page_s']:.2f} s; memory idle {result['idle_rss_mb']:.0f} "
-              f"MiB, peak during the answer {result['peak_rss_mb']:.0f} MiB"
-              + (f"; Stop -> feedback {result['stop_to_feedback_s']:.2f} s" if args.browser else ""))
+        print(f"start to a usable page {result['start_to_page_s']:.2f} s; memory idle {result['idle_rss_mb']} "
+              f"MiB, peak {result['peak_rss_mb']} MiB")
     print(json.dumps(result))
     return 0
+
+
+def audio_16k(x: np.ndarray, sr: int) -> np.ndarray:
+    from mockprep import audio
+
+    return audio.from_array(x, sr, 16000).samples
 
 
 if __name__ == "__main__":
