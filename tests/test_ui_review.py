@@ -313,6 +313,7 @@ def test_answers_that_tell_the_same_story_are_one_story(room, tmp_path: Path) ->
 
 
 def test_a_story_keeps_its_layers_shows_the_thin_ones_and_takes_edits(room, tmp_path: Path) -> None:
+    from mockprep import stories
     from mockprep.ui import review
 
     a, x = story()
@@ -332,7 +333,6 @@ def test_a_story_keeps_its_layers_shows_the_thin_ones_and_takes_edits(room, tmp_
                                     'My manager said "ship it Friday"; I told her we needed the finance sign-off.')
     assert said.startswith("Saved.") and "Still thin" not in said and "Every layer has substance" in html
     assert review.load_layers(room, key)[2].startswith("My manager said")
-    # The mock interview's follow-up can dig into the thinnest layer of the story just told.
+    # The mock interview's follow-up digs into the thinnest layer of the story just told (tests/test_mock.py).
     room.store.put(key, {})
-    assert review.thinnest_layer(room.store, aid) == ("people and what was said",
-                                                      review.LAYER_PROBES["people and what was said"])
+    assert stories.thinnest(stories.layers_for(room.store, aid)) == "people and what was said"
