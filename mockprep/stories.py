@@ -51,11 +51,13 @@ class Story:
         return out
 
 
-def stories(attempts: Sequence[Attempt], settings: Settings = SETTINGS) -> list[Story]:
-    """The story answers grouped by the story they tell: two answers whose content words overlap enough (tf-idf
-    cosine) are one story, whichever question they answered. No model: words only."""
-    told = [a for a in attempts if a.analysis is not None and a.analysis.ok and a.analysis.star is not None]
-    bags = [content_words(a.analysis.transcript) for a in told]
+def _told(attempts: Sequence[Attempt]) -> list[Attempt]:
+    return [a for a in attempts if a.analysis is not None and a.analysis.ok and a.analysis.star is not None]
+
+
+def _vectors(told: Sequence[Attempt]) -> list[dict[str, float]]:
+    """Each answer's content words weighted by tf-idf over these answers, unit length."""
+    bags = [content_words(a.analysis.transcript) for a in told if a.analysis]
     df: dict[str, int] = {}
     for b in bags:
         for w in b:
@@ -66,6 +68,27 @@ def stories(attempts: Sequence[Attempt], settings: Settings = SETTINGS) -> list[
         v = {w: c * math.log((1 + n) / (1 + df[w]) + 1) for w, c in b.items()}
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         vecs.append({w: x / norm for w, x in v.items()})
+    return vecs
+
+
+def _same(u: dict[str, float], v: dict[str, float], settings: Settings) -> bool:
+    small, big = sorted((u, v), key=len)
+    return sum(x * big.get(w, 0.0) for w, x in small.items()) >= settings.same_story_cosine
+
+
+def _story(members: list[Attempt]) -> Story:
+    oldest = min(members, key=lambda a: (a.created_at, a.id))
+    sents = oldest.analysis.star.sentences if oldest.analysis and oldest.analysis.star else ()
+    gist = sents[0].text if sents else (oldest.analysis.transcript[:120] if oldest.analysis else "")
+    return Story(tuple(members), gist)
+
+
+def stories(attempts: Sequence[Attempt], settings: Settings = SETTINGS) -> list[Story]:
+    """The story answers grouped by the story they tell: two answers whose content words overlap enough (tf-idf
+    cosine) are one story, whichever question they answered. No model: words only."""
+    told = _told(attempts)
+    vecs = _vectors(told)
+    n = len(told)
     parent = list(range(n))
 
     def root(i: int) -> int:
@@ -76,19 +99,31 @@ def stories(attempts: Sequence[Attempt], settings: Settings = SETTINGS) -> list[
 
     for i in range(n):
         for j in range(i + 1, n):
-            small, big = sorted((vecs[i], vecs[j]), key=len)
-            if sum(x * big.get(w, 0.0) for w, x in small.items()) >= settings.same_story_cosine:
+            if _same(vecs[i], vecs[j], settings):
                 parent[root(j)] = root(i)
     groups: dict[int, list[Attempt]] = {}
     for i, a in enumerate(told):
         groups.setdefault(root(i), []).append(a)
-    out = []
-    for members in groups.values():
-        oldest = min(members, key=lambda a: (a.created_at, a.id))
-        sents = oldest.analysis.star.sentences if oldest.analysis and oldest.analysis.star else ()
-        gist = sents[0].text if sents else oldest.analysis.transcript[:120]
-        out.append(Story(tuple(members), gist))
+    out = [_story(members) for members in groups.values()]
     return sorted(out, key=lambda s: (-len(s.attempts), -s.attempts[0].created_at))
+
+
+def story_of(attempts: Sequence[Attempt], attempt_id: int, settings: Settings = SETTINGS) -> Story | None:
+    """The story this attempt tells, with every other telling of it; None when it is not a story answer.
+    The same grouping as `stories`, grown out from this one answer: it compares each telling found with the rest
+    instead of every pair, so the mock interview can ask it right after an answer."""
+    told = _told(attempts)
+    start = next((i for i, a in enumerate(told) if a.id == attempt_id), None)
+    if start is None:
+        return None
+    vecs = _vectors(told)
+    found, todo = {start}, [start]
+    while todo:
+        i = todo.pop()
+        near = [j for j in range(len(told)) if j not in found and _same(vecs[i], vecs[j], settings)]
+        found.update(near)
+        todo += near
+    return _story([a for i, a in enumerate(told) if i in found])
 
 
 # The layers a behavioural-event interviewer digs into, and what in a sentence fills each.
@@ -139,11 +174,6 @@ def thin_layers(layers: dict[str, str], settings: Settings = SETTINGS) -> list[s
 def thinnest(layers: dict[str, str]) -> str:
     """The layer with the least in it (the first of LAYERS on a tie: the overview before the details)."""
     return min(LAYERS, key=lambda n: len(content_words(layers.get(n, ""))))
-
-
-def story_of(attempts: Sequence[Attempt], attempt_id: int, settings: Settings = SETTINGS) -> Story | None:
-    """The story this attempt tells, with every other telling of it; None when it is not a story answer."""
-    return next((st for st in stories(attempts, settings) if any(a.id == attempt_id for a in st.attempts)), None)
 
 
 def layers_for(store: Store, attempt_id: int, settings: Settings = SETTINGS) -> dict[str, str] | None:
