@@ -41,7 +41,8 @@ def test_each_interview_is_its_own_debrief_and_the_patterns_follow(room) -> None
     assert "- format: video, in 2 of 2 bad interviews." in patterns
     assert "|  | technical depth | 1 | 0 |" in patterns
     # Opening the first again fills the form from it, its confirmed causes and competency kept.
-    company, *_, kind, size, outcome, rows, causes = recovery.open_debrief(room, first)
+    company, *_, kind, size, outcome, rows, causes, day1, _, _, _, _ = recovery.open_debrief(room, first)
+    assert "at Acme" in str(day1.choices)  # its own plan, not the last saved one's
     assert (company, kind, size, outcome) == ("Acme", "startup", "1-50", "rejected")
     assert [r[2] for r in causes] == ["yes", "yes"] and causes[1][5] == "technical depth"
     # Saved again from the form (which holds no causes), it keeps what was confirmed, in place.
@@ -50,4 +51,6 @@ def test_each_interview_is_its_own_debrief_and_the_patterns_follow(room) -> None
     again = recovery.load(room.store, int(first))
     assert again is not None and again.questions[1].competency == "technical depth" and again.questions[0].cause
     assert len(room.store.debriefs()) == 2
+    # The practise and mock buttons take the weakest questions of the interview picked.
+    assert len(recovery.worst_ids(room, 3, first)) == 2 and len(recovery.worst_ids(room, 3, which2.value)) == 1
     assert recovery.open_debrief(room, recovery.NEW)[0] == ""  # a new interview: a blank form

@@ -195,13 +195,15 @@ def form_values(d: db.Debrief | None) -> list:
 
 
 def open_debrief(room: Room, which: str | None) -> list:
-    """Another interview picked: its debrief in the form (the plan and the addendum follow the last saved)."""
+    """Another interview picked: its debrief in the form, and its plan (the addendum follows the last saved)."""
     debrief_id = picked(which)
-    return form_values(load(room.store, debrief_id) if debrief_id is not None else None)
+    d = load(room.store, debrief_id) if debrief_id is not None else None
+    return [*form_values(d), *plan_updates(room, d)]
 
 
-def worst_ids(room: Room, n: int) -> list[str]:
-    d = load(room.store)
+def worst_ids(room: Room, n: int, which: str | None = None) -> list[str]:
+    """The n weakest questions of the interview picked (of the last saved while none is)."""
+    d = load(room.store, picked(which))
     return db.drill_ids(d, n) if d else []
 
 
@@ -235,6 +237,7 @@ def restore(room: Room) -> list:
 
 @dataclass(frozen=True)
 class RecoveryTab:
+    which: gr.Dropdown  # the interview picked: the practise and mock buttons take its weakest questions
     practise: gr.Button  # practise the worst question (wired by the app: it switches tab)
     mock: gr.Button  # a mock interview on the worst questions
     status: gr.Markdown
@@ -310,7 +313,7 @@ def build(room: Room) -> RecoveryTab:
                    api_name="debrief_save")
     confirm_btn.click(partial(confirm_causes, room), [which, causes], [status, causes, patterns],
                       api_name="debrief_confirm")
-    which.input(partial(open_debrief, room), [which], [*form, causes], api_visibility="private")
+    which.input(partial(open_debrief, room), [which], [*form, causes, *days], api_visibility="private")
     for radio in audits:
         radio.change(partial(audit, room), audits, [verdict], api_visibility="private")
     for group in days:
@@ -318,5 +321,5 @@ def build(room: Room) -> RecoveryTab:
     draft.click(partial(draft_note, room), [region, challenge, action, result], [note, note_checks],
                 api_name="addendum")
     read.click(lambda m: rejection_view(room.store, m), [message], [reading], api_name="read_rejection")
-    return RecoveryTab(practise, mock, status, [which, *form, causes, *days, *audits, patterns],
+    return RecoveryTab(which, practise, mock, status, [which, *form, causes, *days, *audits, patterns],
                        partial(restore, room))
