@@ -83,10 +83,13 @@ _LAYER_QUOTE_PART = {"overview": None, "data points": "result", "people and what
 _QUOTE_WORDS = 12
 
 
+_LEAD_INS = frozenset({"and", "so", "but", "then", "well", "okay", "ok"})
+
+
 def _quote(text: str) -> str:
-    """The candidate's own words, without the "um" they began with, cut to a dozen words."""
+    """The candidate's own words, without the "um" or "and so" they began with, cut to a dozen words."""
     words = text.strip().rstrip(".!?").split()
-    while words and HESITATION.match(words[0].strip(",.").lower()):
+    while words and (HESITATION.match(w := words[0].strip(",.").lower()) or w in _LEAD_INS):
         words = words[1:]
     if not words:
         return ""
