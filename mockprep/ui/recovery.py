@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from functools import partial
+from html import escape
 from typing import Any
 
 import gradio as gr
@@ -86,13 +87,18 @@ def confirm(d: db.Debrief, table: Any) -> db.Debrief:
     return replace(d, questions=tuple(qs))
 
 
+def _md(text: str) -> str:
+    # What the user typed (a format, a competency) shows as text: no markup, and no "|" to break the table.
+    return escape(text, quote=False).replace("|", "&#124;")
+
+
 def patterns_view(store: Store) -> str:
     """What the bad interviews share, as sentences and a table of the counts (Markdown)."""
     p = db.patterns([d for _, d in saved(store)])
-    out = [f"- {line}" for line in db.pattern_lines(p)]
+    out = [f"- {_md(line)}" for line in db.pattern_lines(p)]
     if p.enough:
         out += ["", f"| | value | bad interviews (of {p.bad}) | others (of {p.others}) |", "|---|---|---|---|"]
-        out += [f"| {dim if k == 0 else ''} | {t.value} | {t.bad} | {t.others} |"
+        out += [f"| {dim if k == 0 else ''} | {_md(t.value)} | {t.bad} | {t.others} |"
                 for dim, rows in p.tallies.items() for k, t in enumerate(rows)]
     return "\n".join(out)
 
