@@ -151,6 +151,11 @@ class Settings:
 
     # Feedback
     max_tips: int = 5
+
+    # Your stories (stories.py): two answers whose content words have at least this tf-idf cosine tell one
+    # story; a layer with fewer content words than this is thin (the mock interview's follow-up digs there).
+    same_story_cosine: float = 0.35
+    thin_layer_words: int = 4
     # A live recording no piece has come for in this long was left (tab closed): what arrived is analysed.
     live_idle_s: float = 120.0
     # Say so when more than this share of a live answer never reached the server.

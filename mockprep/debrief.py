@@ -1,5 +1,5 @@
-"""After a bad interview: debrief, root causes, the rejection audit, a five-day plan, a follow-up addendum
-and a reading of the rejection message.
+"""After a bad interview: debrief, root causes, the rejection audit, a five-day plan, a follow-up addendum,
+a reading of the rejection message, and the patterns the bad interviews share.
 
 Pure functions over frozen dataclasses: no UI, no database, nothing is sent anywhere. The UI collects
 what the user types, these functions suggest (never decide), and the user confirms. Every suggestion
@@ -9,16 +9,24 @@ quotes the words that produced it so the user can see why and overrule it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from mockprep import qtype
 
 __all__ = [
     "ADDENDUM_WORD_LIMIT",
     "AUDIT_ITEMS",
+    "BAD_OUTCOMES",
     "CAUSE_NAMES",
     "CAUSE_REMEDIES",
+    "COMPANY_KINDS",
+    "COMPANY_SIZES",
     "FEATURES",
+    "FORMATS",
     "MORE_THAN_TWO_NO",
+    "OUTCOMES",
     "REGIONS",
     "ROOT_CAUSES",
     "TONE_TIPS",
@@ -29,18 +37,23 @@ __all__ = [
     "Debrief",
     "LearningItem",
     "OwnQuestion",
+    "Patterns",
     "RejectionReading",
     "RootCause",
+    "Tally",
     "Task",
     "audit_gaps",
     "audit_verdict",
     "brevity_checks",
     "cause_of",
+    "competency_of",
     "confirm_cause",
     "debrief_questions",
     "draft_addendum",
     "drill_ids",
     "five_day_plan",
+    "pattern_lines",
+    "patterns",
     "read_rejection",
     "rejection_questions",
     "suggest_root_cause",
@@ -170,17 +183,28 @@ class AskedQuestion:
     reaction: str = ""
     # The user's confirmed (or overridden) root cause; None until they confirm one in the UI.
     cause: RootCause | None = None
+    # The competency it tested as the user set it; "" until then (`competency_of` guesses one).
+    competency: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "answer": self.answer, "missing": self.missing, "reaction": self.reaction,
-                "cause": self.cause.to_dict() if self.cause else None}
+                "cause": self.cause.to_dict() if self.cause else None, "competency": self.competency}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AskedQuestion:
         cause = data.get("cause")
         return cls(text=_text(data.get("text")), answer=_text(data.get("answer")),
                    missing=_text(data.get("missing")), reaction=_text(data.get("reaction")),
-                   cause=RootCause.from_dict(cause) if cause else None)
+                   cause=RootCause.from_dict(cause) if cause else None, competency=_text(data.get("competency")))
+
+
+# What the patterns across interviews are counted by (the user picks; "" is not given yet).
+COMPANY_KINDS = ("startup", "scale-up", "large company", "agency or consultancy", "public sector or non-profit")
+COMPANY_SIZES = ("1-50", "51-500", "501-5,000", "over 5,000")
+FORMATS = ("phone", "video", "onsite", "panel", "technical", "take-home")  # suggestions: any text is kept
+OUTCOMES = {"waiting": "waiting to hear", "went_badly": "went badly", "rejected": "rejected",
+            "next_round": "next round", "offer": "offer"}
+BAD_OUTCOMES = frozenset({"went_badly", "rejected"})
 
 
 @dataclass(frozen=True)
@@ -191,11 +215,24 @@ class Debrief:
     region: str  # one of REGIONS, or "" when not chosen yet
     format: str  # "phone", "video", "onsite", "panel", ... free text
     questions: tuple[AskedQuestion, ...] = ()
+    company_kind: str = ""  # one of COMPANY_KINDS, or ""
+    company_size: str = ""  # one of COMPANY_SIZES, or ""
+    outcome: str = ""  # a key of OUTCOMES, or "" when not known
+
+    def __post_init__(self) -> None:
+        if self.outcome and self.outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {self.outcome!r}; expected one of {', '.join(OUTCOMES)}")
+
+    @property
+    def bad(self) -> bool:
+        return self.outcome in BAD_OUTCOMES
 
     def to_dict(self) -> dict[str, Any]:
         # A version number lets a later release migrate stored debriefs instead of guessing.
-        return {"version": 1, "company": self.company, "role": self.role, "date": self.date,
-                "region": self.region, "format": self.format,
+        # Version 2 added the company's kind and size and the outcome; version 1 reads with them blank.
+        return {"version": 2, "company": self.company, "role": self.role, "date": self.date,
+                "region": self.region, "format": self.format, "company_kind": self.company_kind,
+                "company_size": self.company_size, "outcome": self.outcome,
                 "questions": [q.to_dict() for q in self.questions]}
 
     @classmethod
@@ -206,7 +243,9 @@ class Debrief:
         return cls(company=_text(data.get("company")), role=_text(data.get("role")),
                    date=_text(data.get("date")), region=_text(data.get("region")),
                    format=_text(data.get("format")),
-                   questions=tuple(AskedQuestion.from_dict(q) for q in questions))
+                   questions=tuple(AskedQuestion.from_dict(q) for q in questions),
+                   company_kind=_text(data.get("company_kind")), company_size=_text(data.get("company_size")),
+                   outcome=_text(data.get("outcome")))
 
 
 def _text(value: Any) -> str:
@@ -742,3 +781,96 @@ def rejection_questions(reading: RejectionReading, source: str = "rejection feed
     """The learning items' drill questions for the user's bank, so feedback turns into practice."""
     return [OwnQuestion(f"feedback-{_slug(item.skill)}", item.drill_question, "feedback", source)
             for item in reading.items]
+
+
+# ------------------------------------------------------------------------------------------ patterns across interviews
+
+# Patterns are counted only from this many bad interviews: one is an anecdote, not a pattern.
+MIN_BAD_FOR_PATTERNS = 2
+NOT_GIVEN = "not given"
+_DIMENSIONS = ("company kind", "company size", "format", "root cause (confirmed)", "competency asked")
+
+
+def competency_of(q: AskedQuestion) -> str:
+    """The competency the question tested: as the user set it, else the nearest built-in question's."""
+    return q.competency.strip() or qtype.nearest_competency(q.text) or "other"
+
+
+def _values(d: Debrief, dimension: str) -> set[str]:
+    """What one interview had under one dimension (the question-level ones: every value any question had)."""
+    if dimension == "company kind":
+        return {d.company_kind or NOT_GIVEN}
+    if dimension == "company size":
+        return {d.company_size or NOT_GIVEN}
+    if dimension == "format":
+        return {" ".join(d.format.lower().split()) or NOT_GIVEN}
+    if dimension == "root cause (confirmed)":
+        return {q.cause.cause for q in d.questions if q.cause is not None and q.cause.confirmed}
+    return {competency_of(q) for q in d.questions if q.text.strip()}
+
+
+@dataclass(frozen=True)
+class Tally:
+    value: str
+    bad: int  # bad interviews that had it
+    others: int  # interviews with a known, not bad outcome that had it
+
+
+@dataclass(frozen=True)
+class Patterns:
+    bad: int  # interviews that went badly or ended in a rejection
+    others: int  # interviews with another known outcome (next round, offer, waiting to hear)
+    unknown: int  # debriefs with no outcome set (counted in neither)
+    tallies: dict[str, tuple[Tally, ...]] = field(hash=False)  # per dimension, the most bad interviews first
+    shared: tuple[tuple[str, Tally], ...]  # what at least half the bad ones (and at least 2) had in common
+
+    @property
+    def enough(self) -> bool:
+        return self.bad >= MIN_BAD_FOR_PATTERNS
+
+
+def patterns(debriefs: Sequence[Debrief]) -> Patterns:
+    """What the bad interviews have in common, counted against the others, dimension by dimension."""
+    bad = [d for d in debriefs if d.bad]
+    others = [d for d in debriefs if d.outcome and not d.bad]
+    tallies: dict[str, tuple[Tally, ...]] = {}
+    shared: list[tuple[str, Tally]] = []
+    for dim in _DIMENSIONS:
+        seen_bad = [_values(d, dim) for d in bad]
+        seen_other = [_values(d, dim) for d in others]
+        values = sorted(set().union(*seen_bad, *seen_other))
+        rows = [Tally(v, sum(v in s for s in seen_bad), sum(v in s for s in seen_other)) for v in values]
+        rows.sort(key=lambda t: (-t.bad, t.others, t.value))
+        tallies[dim] = tuple(rows)
+        shared += [(dim, t) for t in rows if t.value != NOT_GIVEN and t.bad >= MIN_BAD_FOR_PATTERNS
+                   and 2 * t.bad >= len(bad)]
+    return Patterns(len(bad), len(others), sum(1 for d in debriefs if not d.outcome), tallies, tuple(shared))
+
+
+def _of(n: int, total: int, what: str) -> str:
+    return f"{n} of {total} {what}{'s' if total != 1 else ''}"
+
+
+def pattern_lines(p: Patterns) -> list[str]:
+    """The patterns in plain sentences, counts only; without enough bad interviews, what is needed instead."""
+    if not p.enough:
+        unknown = f" {p.unknown} saved debrief{'s have' if p.unknown != 1 else ' has'} no outcome yet." \
+            if p.unknown else ""
+        return [f"Patterns need at least {MIN_BAD_FOR_PATTERNS} interviews marked as went badly or rejected; "
+                f"there {'is' if p.bad == 1 else 'are'} {p.bad}.{unknown} Set each debrief's outcome as you hear "
+                "back (and its company kind, size and format), and what they share will show here."]
+    if not p.shared:
+        return [f"Your {p.bad} bad interviews share no company kind, size, format, confirmed cause or competency "
+                "in more than half of them: nothing here says your target list needs to change."]
+    lines = []
+    for dim, t in p.shared:
+        against = f", against {_of(t.others, p.others, 'other interview')}" if p.others else ""
+        lines.append(f"{dim}: {t.value}, in {_of(t.bad, p.bad, 'bad interview')}{against}.")
+    # Where the bad ones were (not how the candidate answered) is what a target list can change.
+    where = [(dim, t) for dim, t in p.shared if dim in ("company kind", "company size", "format")
+             and (not p.others or t.bad / p.bad > t.others / p.others)]
+    if where:
+        names = ", ".join(f"{dim} {t.value}" for dim, t in where)
+        lines.append(f"The bad interviews cluster by where and how you interviewed ({names}): ask whether those "
+                     "roles belong on your target list, or what would need to change to do well there.")
+    return lines

@@ -1,5 +1,5 @@
 """Mock interviews: questions mixed as a real interview mixes them, each answer followed by the probe its
-weakest part calls for, then a summary.
+weakest part calls for (or, for a story, by a dig into the story's thinnest layer), then a summary.
 
 `MockInterview` is a small immutable state machine: the UI (or any other adapter) keeps the current
 state, records each answer where it records any other, and asks the state what comes next.
@@ -15,7 +15,9 @@ from enum import StrEnum
 from mockprep.analysis import Analysis
 from mockprep.assessment import QuestionType, Rubric
 from mockprep.banks import Question
-from mockprep.feedback import GapId
+from mockprep.delivery import HESITATION
+from mockprep.feedback import GapId, Severity
+from mockprep.stories import thin_layers, thinnest
 
 # What an interviewer asks next, by the weakest part of the answer (behavioural-event-interview style).
 PROBES: dict[GapId, str] = {
@@ -69,6 +71,43 @@ FALLBACK_PROBES: dict[Rubric, str] = {
 OVER_LIMIT_PROBE = "In one sentence: what's the main point you want me to remember?"
 
 
+# What a behavioural-event interviewer asks to dig into a story's thin layer, after quoting the candidate.
+LAYER_PROBES: dict[str, str] = {
+    "overview": "Take a step back for me: what was going on, and what were you there to do?",
+    "data points": "What were the numbers? How big was it, and how did you know it had worked?",
+    "people and what was said": "Who else was involved, and what did they say? What did you say to them?",
+}
+# Which sentence of the answer each layer's probe picks up on: the overview sets the scene for where the
+# answer began; the numbers belong to the result; the people, to what the candidate did.
+_LAYER_QUOTE_PART = {"overview": None, "data points": "result", "people and what was said": "action"}
+_QUOTE_WORDS = 12
+
+
+_LEAD_INS = frozenset({"and", "so", "but", "then", "well", "okay", "ok"})
+
+
+def _quote(text: str) -> str:
+    """The candidate's own words, without the "um" or "and so" they began with, cut to a dozen words."""
+    words = text.strip().rstrip(".!?").split()
+    while words and (HESITATION.match(w := words[0].strip(",.").lower()) or w in _LEAD_INS):
+        words = words[1:]
+    if not words:
+        return ""
+    words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words[:_QUOTE_WORDS]) + ("…" if len(words) > _QUOTE_WORDS else "")
+
+
+def layer_probe(layer: str, analysis: Analysis) -> str:
+    """The follow-up into one layer of the story, quoting the sentence of this answer it builds on."""
+    sents = analysis.star.sentences if analysis.star else ()
+    part = _LAYER_QUOTE_PART[layer]
+    said = sents[0] if part is None and sents else next((x for x in reversed(sents) if x.label == part), None)
+    if said is None or not _quote(said.text):
+        return LAYER_PROBES[layer]
+    lead = "You began with" if part is None else "You said"
+    return f"{lead} “{_quote(said.text)}”. {LAYER_PROBES[layer]}"
+
+
 def probe_for(gap: GapId, rubric: Rubric) -> str | None:
     """The interviewer's follow-up for this gap in an answer judged by this rubric (None: it has none)."""
     if gap == GapId.OVER_LIMIT and rubric != Rubric.STAR:
@@ -76,15 +115,25 @@ def probe_for(gap: GapId, rubric: Rubric) -> str | None:
     return PROBES.get(gap)
 
 
-def follow_up(analysis: Analysis | None, question: Question | None = None) -> str:
-    """The probe for this answer: for its most important gap that has one, else the question's own first."""
+def follow_up(analysis: Analysis | None, question: Question | None = None,
+              layers: dict[str, str] | None = None) -> str:
+    """The probe for this answer, the most important first: a serious gap's (no result, no story, "we" not
+    "I", over time); a story's thin layer (`layers`: the layers of the story it tells, over every telling);
+    a lesser gap's; the question's own; the story's thinnest layer; what an interviewer asks next."""
     if analysis is None or not analysis.ok:
         return PROBES[GapId.NOT_A_STORY] if (question is None or question.type == QuestionType.STORY) else \
             "Could you answer that again, in a few sentences?"
-    for gap in analysis.gaps:
-        if (probe := probe_for(gap.id, analysis.rubric)) is not None:
-            return probe
-    return question.probes[0] if question and question.probes else FALLBACK_PROBES[analysis.rubric]
+    probes = [(gap.severity, p) for gap in analysis.gaps if (p := probe_for(gap.id, analysis.rubric)) is not None]
+    if probes and probes[0][0] == Severity.HIGH:
+        return probes[0][1]
+    story = layers if layers and analysis.star is not None else None
+    if story and thin_layers(story):
+        return layer_probe(thinnest(story), analysis)
+    if probes:
+        return probes[0][1]
+    if question and question.probes:
+        return question.probes[0]
+    return layer_probe(thinnest(story), analysis) if story else FALLBACK_PROBES[analysis.rubric]
 
 
 def pick_questions(questions: list[Question], n: int = 5, rng: random.Random | None = None) -> list[Question]:
@@ -155,13 +204,15 @@ class MockInterview:
             return self.probe
         return self.question.text if self.question else ""
 
-    def answered(self, analysis: Analysis | None, attempt_id: int | None) -> MockInterview:
-        """An answer came in: a main answer leads to its follow-up, a follow-up to the next question."""
+    def answered(self, analysis: Analysis | None, attempt_id: int | None,
+                 layers: dict[str, str] | None = None) -> MockInterview:
+        """An answer came in: a main answer leads to its follow-up, a follow-up to the next question.
+        `layers`: the layers of the story the answer tells (the caller reads them; this never touches a store)."""
         if self.phase == Phase.ANSWER:
             if analysis is None:  # nothing usable was heard: ask again
                 return self
             return replace(self, phase=Phase.PROBE, answers=(*self.answers, analysis),
-                           probe=follow_up(analysis, self.question), parent_id=attempt_id)
+                           probe=follow_up(analysis, self.question, layers), parent_id=attempt_id)
         return self._next()
 
     def skip(self) -> MockInterview:

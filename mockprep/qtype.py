@@ -16,8 +16,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import TypeVar
 
 from mockprep.assessment import QuestionType
+
+_T = TypeVar("_T")
 
 T = QuestionType
 
@@ -130,17 +133,38 @@ def _known() -> tuple[tuple[Counter[str], float, QuestionType], ...]:
     return tuple(rows)
 
 
+def _most_similar(text: str, examples: Iterable[tuple[Counter[str], float, _T]]) -> tuple[float, _T | None]:
+    """The label of the most similar example (character n-grams, cosine) and how similar it is."""
+    g = _grams(text)
+    norm = math.sqrt(sum(v * v for v in g.values())) or 1.0
+    best, label = 0.0, None
+    for eg, en, el in examples:
+        sim = sum(v * eg[k] for k, v in g.items() if k in eg) / (norm * (en or 1.0))
+        if sim > best:
+            best, label = sim, el
+    return best, label
+
+
 def nearest(text: str, examples: Iterable[tuple[Counter[str], float, QuestionType]] | None = None,
             min_similarity: float = 0.35) -> QuestionType | None:
     """The type of the most similar known question (character n-grams, cosine), if one is similar enough."""
-    g = _grams(text)
-    norm = math.sqrt(sum(v * v for v in g.values())) or 1.0
-    best, best_type = 0.0, None
-    for eg, en, et in examples if examples is not None else _known():
-        sim = sum(v * eg[k] for k, v in g.items() if k in eg) / (norm * (en or 1.0))
-        if sim > best:
-            best, best_type = sim, et
+    best, best_type = _most_similar(text, examples if examples is not None else _known())
     return best_type if best >= min_similarity else None
+
+
+@functools.cache
+def _known_competencies() -> tuple[tuple[Counter[str], float, str], ...]:
+    from mockprep.banks import builtin_banks_dir, load_banks
+
+    questions, _ = load_banks([builtin_banks_dir()])
+    return tuple((g, math.sqrt(sum(v * v for v in g.values())), q.competency)
+                 for q in questions for g in (_grams(q.text),))
+
+
+def nearest_competency(text: str, min_similarity: float = 0.35) -> str | None:
+    """The competency of the most similar built-in question (a debrief's question has none of its own)."""
+    best, comp = _most_similar(text, _known_competencies())
+    return comp if best >= min_similarity else None
 
 
 def infer(text: str) -> QuestionType:

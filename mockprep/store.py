@@ -79,6 +79,18 @@ MIGRATIONS: list[str] = [
     ALTER TABLE attempts ADD COLUMN live_token TEXT;
     CREATE INDEX attempts_live_token ON attempts(live_token);
     """,
+    # 4: every debrief kept (patterns across interviews need more than the latest); the one kept so far moves in
+    """
+    CREATE TABLE debriefs (
+        id INTEGER PRIMARY KEY,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        data TEXT NOT NULL
+    );
+    INSERT INTO debriefs (created_at, updated_at, data)
+        SELECT strftime('%s', 'now') + 0.0, strftime('%s', 'now') + 0.0, value FROM kv WHERE key = 'debrief:latest';
+    DELETE FROM kv WHERE key = 'debrief:latest';
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".m4a", ".webm", ".opus", ".aac", ".mp4"}
@@ -111,6 +123,14 @@ class Attempt:
     @property
     def when(self) -> str:
         return time.strftime("%Y-%m-%d %H:%M", time.localtime(self.created_at))
+
+
+@dataclass(frozen=True)
+class SavedDebrief:
+    id: int
+    created_at: float
+    updated_at: float
+    data: dict[str, Any]  # debrief.Debrief.to_dict(): the store does not read it
 
 
 class Store:
@@ -227,7 +247,7 @@ class Store:
 
     def delete_all(self) -> None:
         with self.connect() as db:
-            for table in ("attempts", "mocks", "cards", "own_questions", "kv"):
+            for table in ("attempts", "mocks", "cards", "own_questions", "kv", "debriefs"):
                 db.execute(f"DELETE FROM {table}")  # fixed table names, not user input
         for p in self.audio_dir.glob("*"):
             if p.is_file():
@@ -263,6 +283,29 @@ class Store:
     def set_mock(self, mock_id: int, position: int, status: str) -> None:
         with self.connect() as db:
             db.execute("UPDATE mocks SET position=?, status=? WHERE id=?", (position, status, mock_id))
+
+    # ------------------------------------------------------------ debriefs
+
+    def save_debrief(self, data: dict[str, Any], debrief_id: int | None = None) -> int:
+        """Keep a debrief: a new one, or the one with this id (a new one if that id is gone)."""
+        now = time.time()
+        with self.connect() as db:
+            if debrief_id is not None and db.execute("UPDATE debriefs SET data=?, updated_at=? WHERE id=?",
+                                                     (json.dumps(data), now, debrief_id)).rowcount:
+                return debrief_id
+            cur = db.execute("INSERT INTO debriefs (created_at, updated_at, data) VALUES (?, ?, ?)",
+                             (now, now, json.dumps(data)))
+            return int(cur.lastrowid)
+
+    def debriefs(self) -> list[SavedDebrief]:
+        """Every debrief, the last saved first."""
+        with self.connect() as db:
+            rows = db.execute("SELECT * FROM debriefs ORDER BY updated_at DESC, id DESC").fetchall()
+        return [SavedDebrief(r["id"], r["created_at"], r["updated_at"], json.loads(r["data"])) for r in rows]
+
+    def delete_debrief(self, debrief_id: int) -> bool:
+        with self.connect() as db:
+            return db.execute("DELETE FROM debriefs WHERE id=?", (debrief_id,)).rowcount > 0
 
     # ------------------------------------------------------------ own questions and small state
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -306,3 +307,78 @@ def test_a_long_question_is_shortened_in_the_note() -> None:
     a = db.draft_addendum(d, "us_canada", EXAMPLE)
     assert long_q.text not in a.text and "“Tell me about a time you had to convince a skeptical group…”" in a.text
     assert a.passed
+
+
+# ------------------------------------------------------------------------------------------ patterns across interviews
+
+
+def interview(company: str, kind: str, size: str, fmt: str, outcome: str, *qs: AskedQuestion) -> Debrief:
+    return Debrief(company, "Data Engineer", "2026-03-02", "us_canada", fmt, qs, kind, size, outcome)
+
+
+FAILED = AskedQuestion("Tell me about a project that failed.", "It was a team thing.", "No result, I rambled.",
+                       "She moved on quickly.")
+
+
+def test_a_debrief_keeps_where_and_how_it_went_and_reads_version_1() -> None:
+    d = interview("Acme", "startup", "1-50", "video", "rejected", db.confirm_cause(FAILED, "communication"))
+    again = Debrief.from_dict(json.loads(json.dumps(d.to_dict())))
+    assert again == d and again.bad and again.to_dict()["version"] == 2
+    old = Debrief.from_dict({"version": 1, "company": "X", "format": "phone", "questions": [{"text": "Q?"}]})
+    assert (old.company_kind, old.company_size, old.outcome, old.questions[0].competency) == ("", "", "", "")
+    assert not old.bad
+    with pytest.raises(ValueError, match="unknown outcome"):
+        interview("X", "", "", "", "ghosted")
+
+
+def test_the_competency_asked_is_the_users_or_guessed_from_the_wording() -> None:
+    assert db.competency_of(FAILED) == "failure"
+    assert db.competency_of(WHY_US) == "motivation"
+    assert db.competency_of(replace(FAILED, competency="resilience")) == "resilience"
+    assert db.competency_of(AskedQuestion("Qwzx vbnm?")) == "other"
+
+
+def test_one_bad_interview_is_not_a_pattern_and_says_what_is_needed() -> None:
+    saved = [interview("Acme", "startup", "1-50", "video", "rejected", FAILED),
+             interview("Globex", "startup", "1-50", "video", "", FAILED)]
+    p = db.patterns(saved)
+    assert (p.bad, p.others, p.unknown) == (1, 0, 1) and not p.enough
+    [line] = db.pattern_lines(p)
+    assert "at least 2 interviews" in line and "there is 1" in line and "1 saved debrief has no outcome" in line
+    assert "startup" not in line  # nothing is made of one interview
+
+
+def test_what_the_bad_interviews_share_is_counted_against_the_others() -> None:
+    comm = db.confirm_cause(FAILED, "communication")
+    saved = [
+        interview("Acme", "startup", "1-50", "video", "rejected", comm, HASH_JOIN),
+        interview("Initech", "startup", "51-500", "Video ", "went_badly", comm),
+        interview("Hooli", "large company", "over 5,000", "panel", "rejected", db.confirm_cause(HASH_JOIN)),
+        interview("Globex", "large company", "over 5,000", "onsite", "next_round", WHY_US, FAILED),
+        interview("Umbrella", "scale-up", "501-5,000", "video", "offer", WHY_US),
+        interview("Soylent", "startup", "1-50", "video", "", comm),  # no outcome yet: counted in neither
+    ]
+    p = db.patterns(saved)
+    assert (p.bad, p.others, p.unknown) == (3, 2, 1) and p.enough
+    shared = {dim: t for dim, t in p.shared}
+    assert shared["company kind"] == db.Tally("startup", 2, 0)
+    assert shared["format"] == db.Tally("video", 2, 1)  # "Video " and "video" are one format
+    assert shared["root cause (confirmed)"] == db.Tally("communication", 2, 0)
+    assert shared["competency asked"] == db.Tally("failure", 2, 1)
+    assert "company size" not in shared  # 1-50, 51-500, over 5,000: no size in two of them
+    assert p.tallies["company size"][0] == db.Tally("1-50", 1, 0)
+    # Unconfirmed suggestions are not counted as causes: only the user's confirmed ones.
+    assert {t.value for t in p.tallies["root cause (confirmed)"]} == {"communication", "knowledge"}
+    lines = db.pattern_lines(p)
+    assert "company kind: startup, in 2 of 3 bad interviews, against 0 of 2 other interviews." in lines
+    assert "format: video, in 2 of 3 bad interviews, against 1 of 2 other interviews." in lines
+    assert "target list" in lines[-1] and "company kind startup" in lines[-1] and "format video" in lines[-1]
+
+
+def test_bad_interviews_with_nothing_in_common_say_so() -> None:
+    saved = [interview("Acme", "startup", "1-50", "video", "rejected", WHY_US),
+             interview("Hooli", "large company", "over 5,000", "panel", "rejected", HASH_JOIN)]
+    p = db.patterns(saved)
+    assert p.enough and p.shared == ()
+    [line] = db.pattern_lines(p)
+    assert "share no company kind" in line and "target list needs to change" in line

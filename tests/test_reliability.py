@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -625,6 +626,13 @@ def test_debrief_entries_render_as_text(tmp_path: Path) -> None:
     d = db.Debrief(s, i, "2026-03-02", "us_canada", s,
                    (db.AskedQuestion(f"{s} Tell me about a conflict {i}", s, i, s),))
     recovery.save(room.store, d)
+    # Two bad interviews in that format, their question's competency set to a payload: the patterns show them.
+    for company in ("a", "b"):
+        recovery.save(room.store, replace(d, company=company, outcome="rejected",
+                                          questions=(replace(d.questions[0], competency=i),)))
+    patterns = recovery.patterns_view(room.store)
+    assert_inert(patterns)
+    assert "| format | &lt;script&gt;" in patterns
     [qid] = recovery.add_to_drills(room.store, d)
     assert_inert(drill.due_html(room))  # the drill queue shows the debrief's question
     assert_inert(question_html(room.question(qid)))  # ... and the practice tab asks it

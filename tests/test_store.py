@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -98,3 +99,30 @@ def test_keep_never_escapes_the_recordings_folder(tmp_path: Path) -> None:
     s = Store(tmp_path)
     kept = s.keep(FIXTURES / "too_short.flac", "../../etc/passwd")
     assert kept.parent == tmp_path / "recordings" and ".." not in kept.name
+
+
+def test_debriefs_are_kept_each_and_the_one_kept_before_moves_in(tmp_path: Path) -> None:
+    # A data folder from before migration 4 held one debrief, the latest, in a key-value row.
+    db = sqlite3.connect(tmp_path / "mockprep.db", isolation_level=None)
+    for migration in MIGRATIONS[:3]:
+        for stmt in migration.split(";"):
+            if stmt.strip():
+                db.execute(stmt)
+    db.execute("PRAGMA user_version=3")
+    old = {"version": 1, "company": "Acme; Co", "questions": [{"text": "Why here?"}]}
+    db.execute("INSERT INTO kv (key, value) VALUES ('debrief:latest', ?)", (json.dumps(old),))
+    db.execute("INSERT INTO kv (key, value) VALUES ('plan:checked', '[\"d1-debrief\"]')")
+    db.close()
+    s = Store(tmp_path)
+    [moved] = s.debriefs()
+    assert moved.data == old and moved.created_at > 0
+    assert s.get_value("debrief:latest") is None and s.get_value("plan:checked") == ["d1-debrief"]
+    # A second interview is a second row; saving one again updates it in place and puts it first.
+    second = s.save_debrief({"company": "Globex"})
+    assert [d.data["company"] for d in s.debriefs()] == ["Globex", "Acme; Co"]
+    assert s.save_debrief({"company": "Acme; Co", "outcome": "rejected"}, moved.id) == moved.id
+    assert [d.id for d in s.debriefs()] == [moved.id, second]
+    assert s.save_debrief({"company": "Initech"}, 999) not in {999, moved.id, second}  # a gone id: a new row
+    assert s.delete_debrief(second) and not s.delete_debrief(second)
+    s.delete_all()
+    assert s.debriefs() == []

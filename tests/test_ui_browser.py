@@ -322,6 +322,8 @@ def test_debrief_to_drill_queue_and_practice(app, tmp_path: Path) -> None:
             page.wait_for_function("document.querySelector('#mp-d-status')?.innerText.includes('joined your drills')",
                                    timeout=30_000)
             assert "communication" in page.inner_text("#mp-d-causes")
+            # One interview is no pattern: the patterns say what they need instead of inventing one.
+            assert "at least 2 interviews" in page.inner_text("#mp-d-patterns")
             page.locator("#mp-day-3 input[type=checkbox]").first.check()
             time.sleep(1)
 

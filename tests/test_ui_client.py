@@ -189,23 +189,32 @@ def test_recorder_routes_refuse_bad_tokens_and_huge_pieces(app) -> None:
     app.room.drop_live(token)
 
 
+def mock_answer(app, c, qid: str, fid: str, probe: str = "") -> str:
+    """One answer in a mock interview, sent as the page sends it: what the interviewer says next."""
+    token = str(uuid.uuid4())
+    post(app.url, token, "start", qid=qid, probe=requests.utils.quote(probe))
+    x = pcm(fid)
+    for i in range(0, len(x), 16000):
+        post(app.url, token, "chunk", x[i: i + 16000].tobytes(), offset=i, final=int(i + 16000 >= len(x)))
+    now, feedback, _ = c.predict(token, api_name="/mock_answer")  # the interview's state stays on the server
+    assert "mp-transcript" in feedback
+    return now
+
+
+def mock_start(c) -> str:
+    first = str(c.predict(1, api_name="/mock_start"))
+    assert "Question 1 of 1" in first
+    return first.split('data-qid="')[1].split('"')[0]
+
+
 @pytest.mark.slow
 def test_mock_interview_asks_the_follow_up_for_the_weakest_part(app) -> None:
     """Question, answer, the probe its weakest part calls for, the probe's answer linked to it, and the end."""
     c = client(app.url)
-    first = str(c.predict(1, api_name="/mock_start"))
-    assert "Question 1 of 1" in first
-    qid = first.split('data-qid="')[1].split('"')[0]
+    qid = mock_start(c)
 
     def answer(fid: str, probe: str = "") -> str:
-        token = str(uuid.uuid4())
-        post(app.url, token, "start", qid=qid, probe=requests.utils.quote(probe))
-        x = pcm(fid)
-        for i in range(0, len(x), 16000):
-            post(app.url, token, "chunk", x[i: i + 16000].tobytes(), offset=i, final=int(i + 16000 >= len(x)))
-        now, feedback, _ = c.predict(token, api_name="/mock_answer")  # the interview's state stays on the server
-        assert "mp-transcript" in feedback
-        return now
+        return mock_answer(app, c, qid, fid, probe)
 
     now = answer("no_result_dashboard")
     assert "Follow-up to question 1 of 1" in now and "What was the outcome, in numbers?" in now
@@ -216,3 +225,12 @@ def test_mock_interview_asks_the_follow_up_for_the_weakest_part(app) -> None:
     assert main.mock_id == probe.mock_id is not None and main.question_id == qid
     assert probe.question_id == f"{qid}-probe" and probe.question_type == main.question_type
     assert app.room.store.card(f"{qid}-probe") is None  # a follow-up is not drilled on its own
+
+
+@pytest.mark.slow
+def test_mock_interview_digs_into_the_thinnest_layer_of_the_story(app) -> None:
+    """A story with only lesser gaps and nobody in it: the follow-up asks about the people, quoting the answer."""
+    c = client(app.url)
+    now = mock_answer(app, c, mock_start(c), "fillers_deadline")
+    assert "Follow-up to question 1 of 1" in now and "Who else was involved, and what did they say?" in now
+    assert "You said “" in now

@@ -291,6 +291,7 @@ def test_compare_names_the_checks_that_flipped(room, tmp_path: Path) -> None:
 
 
 def test_answers_that_tell_the_same_story_are_one_story(room, tmp_path: Path) -> None:
+    from mockprep import stories
     from mockprep.ui import review
 
     a, x = story()
@@ -310,9 +311,15 @@ def test_answers_that_tell_the_same_story_are_one_story(room, tmp_path: Path) ->
     assert comps == {room.question("teamwork-01").competency: a.score, room.question("general-01").competency: b.score}
     html = review.stories_html(room.store.attempts())
     assert "Told 2 times" in html and f"#{one}" in html and "projector" in html
+    # The story of one answer (what the mock interview asks for), grown out from it, is its group among all.
+    for aid in (one, two, three):
+        mine = next(g for g in found if aid in {t.id for t in g.attempts})
+        assert stories.story_of(room.store.attempts(), aid) == mine
+    assert stories.story_of(room.store.attempts(), 999) is None
 
 
 def test_a_story_keeps_its_layers_shows_the_thin_ones_and_takes_edits(room, tmp_path: Path) -> None:
+    from mockprep import stories
     from mockprep.ui import review
 
     a, x = story()
@@ -332,7 +339,6 @@ def test_a_story_keeps_its_layers_shows_the_thin_ones_and_takes_edits(room, tmp_
                                     'My manager said "ship it Friday"; I told her we needed the finance sign-off.')
     assert said.startswith("Saved.") and "Still thin" not in said and "Every layer has substance" in html
     assert review.load_layers(room, key)[2].startswith("My manager said")
-    # The mock interview's follow-up can dig into the thinnest layer of the story just told.
+    # The mock interview's follow-up digs into the thinnest layer of the story just told (tests/test_mock.py).
     room.store.put(key, {})
-    assert review.thinnest_layer(room.store, aid) == ("people and what was said",
-                                                      review.LAYER_PROBES["people and what was said"])
+    assert stories.thinnest(stories.layers_for(room.store, aid)) == "people and what was said"

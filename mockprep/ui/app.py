@@ -63,9 +63,9 @@ def build_blocks(room: Room) -> gr.Blocks:
         progress_tab.select(g.refresh_fn, None, g.plots, api_visibility="private")
         drill_tab.select(d.refresh_fn, None, d.views, api_visibility="private")
         d.go.click(partial(_drill_now, room), [p.question], [*p.shown, tabs], api_visibility="private")
-        rc.practise.click(partial(_practise_worst, room), [p.question], [*p.shown, tabs, rc.status],
+        rc.practise.click(partial(_practise_worst, room), [p.question, rc.which], [*p.shown, tabs, rc.status],
                           api_name="debrief_practice")
-        rc.mock.click(partial(_mock_worst, room, m.begin_fn), None, [*m.started, tabs, rc.status],
+        rc.mock.click(partial(_mock_worst, room, m.begin_fn), [rc.which], [*m.started, tabs, rc.status],
                       api_name="debrief_mock")
         demo.load(r.refresh_fn, None, r.refreshed, api_visibility="private")
         demo.load(rc.restore_fn, None, rc.restored, api_visibility="private")
@@ -77,16 +77,16 @@ def _drill_now(room: Room, current: Any) -> tuple:
     return (*practice.show(room.next_due() or current), gr.Tabs(selected="practice"))
 
 
-def _practise_worst(room: Room, current: Any) -> tuple:
-    ids = recovery.worst_ids(room, 1)
+def _practise_worst(room: Room, current: Any, which: str | None = None) -> tuple:
+    ids = recovery.worst_ids(room, 1, which)
     q = room.question(ids[0]) if ids else None
     if q is None:
         return (*[gr.skip()] * 6, gr.skip(), "**Save a debrief first.**")
     return (*practice.show(q), gr.Tabs(selected="practice"), "Practising your weakest question.")
 
 
-def _mock_worst(room: Room, begin: Any) -> tuple:
-    ids = recovery.worst_ids(room, 3)
+def _mock_worst(room: Room, begin: Any, which: str | None = None) -> tuple:
+    ids = recovery.worst_ids(room, 3, which)
     if not ids:
         return (*[gr.skip()] * 3, gr.skip(), "**Save a debrief first.**")
     return (*begin(len(ids), only_ids=ids), gr.Tabs(selected="mock"),

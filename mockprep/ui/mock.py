@@ -1,5 +1,6 @@
 """Mock interview tab: N questions mixed as a real interview mixes them, each answer followed by the probe
-its weakest part calls for, then a summary. Recorded with the same recorder as Practice."""
+its weakest part calls for (or a dig into the thinnest layer of the story told), then a summary. Recorded
+with the same recorder as Practice."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from html import escape
 
 import gradio as gr
 
-from mockprep import mock
+from mockprep import mock, stories
 from mockprep.mock import MockInterview, Phase
 from mockprep.render import warn_html
 from mockprep.ui.practice import outcome_html
@@ -58,7 +59,10 @@ def answered(room: Room, token: str, st: MockInterview | None) -> tuple:
         out = room.stop_live(str(token or ""), parent_id=st.parent_id, mock_id=st.id)
     else:
         out = room.stop_live(str(token or ""), mock_id=st.id)
-    nxt = st.answered(out.analysis if out else None, out.attempt_id if out else None)
+    # The story's layers over every telling of it (this one is stored by now), for the follow-up to dig into.
+    layers = stories.layers_for(room.store, out.attempt_id, room.settings) \
+        if st.phase == Phase.ANSWER and out and out.attempt_id and out.analysis and out.analysis.star else None
+    nxt = st.answered(out.analysis if out else None, out.attempt_id if out else None, layers)
     room.store.set_mock(st.id, nxt.pos, nxt.phase.value if nxt.phase == Phase.DONE else "running")
     return nxt, view(nxt), outcome_html(out), ""
 

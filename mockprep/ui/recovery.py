@@ -1,14 +1,16 @@
-"""After an interview tab: the debrief, root causes, audit, five-day plan, addendum and rejection reading.
+"""After an interview tab: the debrief, root causes, audit, five-day plan, addendum, rejection reading, and
+the patterns across every interview debriefed.
 
-The logic is mockprep.debrief; this module renders it and keeps it in the store (key-value rows), so a
-reload or a restart finds everything where the user left it.
+The logic is mockprep.debrief; this module renders it and keeps it in the store (a row per debrief, key-value
+rows for the plan and the audit), so a reload or a restart finds everything where the user left it.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
+from html import escape
 from typing import Any
 
 import gradio as gr
@@ -18,18 +20,35 @@ from mockprep import debrief as db
 from mockprep.store import Store
 from mockprep.ui.room import Room
 
-DEBRIEF_KEY = "debrief:latest"
+NEW = "new"  # the interview picker's "a new interview"
 PLAN_KEY = "plan:checked"
 AUDIT_KEY = "debrief:audit"
 QUESTION_COLUMNS = ["question as asked", "your answer", "what was missing", "their reaction"]
+CAUSE_COLUMNS = ["question", "cause", "confirmed", "why", "what to do", "competency"]
 
 
-def load(store: Store) -> db.Debrief | None:
-    data = store.get_value(DEBRIEF_KEY)
-    return db.Debrief.from_dict(data) if data else None
+def saved(store: Store) -> list[tuple[int, db.Debrief]]:
+    """Every debrief with its id, the last saved first."""
+    return [(row.id, db.Debrief.from_dict(row.data)) for row in store.debriefs()]
 
 
-def from_form(company: str, role: str, date: str, region: str, fmt: str, rows: Any) -> db.Debrief:
+def load(store: Store, debrief_id: int | None = None) -> db.Debrief | None:
+    """The debrief with this id, or the last saved."""
+    return next((d for i, d in saved(store) if debrief_id is None or i == debrief_id), None)
+
+
+def picked(which: str | None) -> int | None:
+    return int(which) if which and str(which).isdigit() else None
+
+
+def debrief_choices(store: Store) -> list[tuple[str, str]]:
+    return [("A new interview", NEW)] + [
+        (f"{d.company or 'no company'} · {d.date or 'no date'} · {db.OUTCOMES.get(d.outcome, 'outcome not set')}",
+         str(i)) for i, d in saved(store)]
+
+
+def from_form(company: str, role: str, date: str, region: str, fmt: str, kind: str | None, size: str | None,
+              outcome: str | None, rows: Any) -> db.Debrief:
     """The form's fields and question table (a DataFrame or list of rows) as a Debrief."""
     values = rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
     qs = []
@@ -38,30 +57,50 @@ def from_form(company: str, role: str, date: str, region: str, fmt: str, rows: A
         if cells[0] and cells[0].lower() != "nan":
             qs.append(db.AskedQuestion(*[c if c.lower() != "nan" else "" for c in cells]))
     return db.Debrief(company.strip(), role.strip(), (date or "").strip(), region or "", (fmt or "").strip(),
-                      tuple(qs))
+                      tuple(qs), kind or "", size or "", outcome or "")
 
 
-def save(store: Store, d: db.Debrief) -> None:
-    store.put(DEBRIEF_KEY, d.to_dict())
+def save(store: Store, d: db.Debrief, debrief_id: int | None = None) -> int:
+    return store.save_debrief(d.to_dict(), debrief_id)
 
 
 def causes_rows(d: db.Debrief) -> list[list[str]]:
     rows = []
     for q in d.questions:
         rc = db.cause_of(q)
-        rows.append([q.text, rc.cause, "yes" if rc.confirmed else "suggested", rc.reason, rc.remedy])
+        rows.append([q.text, rc.cause, "yes" if rc.confirmed else "suggested", rc.reason, rc.remedy,
+                     db.competency_of(q)])
     return rows
 
 
 def confirm(d: db.Debrief, table: Any) -> db.Debrief:
-    """Apply the cause column as the user left it (accepting or overriding each suggestion)."""
+    """Apply the cause and competency columns as the user left them (accepting or overriding each suggestion)."""
     values = table.values.tolist() if hasattr(table, "values") else list(table or [])
-    chosen = {str(r[0]): str(r[1]).strip().lower() for r in values if r and r[0]}
+    rows = {str(r[0]): [("" if c is None else str(c)).strip() for c in [*r, "", "", "", "", "", ""][:6]]
+            for r in values if r and r[0]}
     qs = []
     for q in d.questions:
-        cause = chosen.get(q.text)
-        qs.append(db.confirm_cause(q, cause if cause in db.ROOT_CAUSES else None))
-    return db.Debrief(d.company, d.role, d.date, d.region, d.format, tuple(qs))
+        row = rows.get(q.text)
+        cause = row[1].lower() if row else None
+        q = db.confirm_cause(q, cause if cause in db.ROOT_CAUSES else None)
+        qs.append(replace(q, competency=row[5].lower()) if row and row[5] and row[5].lower() != "nan" else q)
+    return replace(d, questions=tuple(qs))
+
+
+def _md(text: str) -> str:
+    # What the user typed (a format, a competency) shows as text: no markup, and no "|" to break the table.
+    return escape(text, quote=False).replace("|", "&#124;")
+
+
+def patterns_view(store: Store) -> str:
+    """What the bad interviews share, as sentences and a table of the counts (Markdown)."""
+    p = db.patterns([d for _, d in saved(store)])
+    out = [f"- {_md(line)}" for line in db.pattern_lines(p)]
+    if p.enough:
+        out += ["", f"| | value | bad interviews (of {p.bad}) | others (of {p.others}) |", "|---|---|---|---|"]
+        out += [f"| {dim if k == 0 else ''} | {_md(t.value)} | {t.bad} | {t.others} |"
+                for dim, rows in p.tallies.items() for k, t in enumerate(rows)]
+    return "\n".join(out)
 
 
 def add_to_drills(store: Store, d: db.Debrief) -> list[str]:
@@ -123,33 +162,54 @@ def plan_updates(room: Room, d: db.Debrief | None) -> list:
             if i < len(plan) else gr.CheckboxGroup(choices=[]) for i in range(5)]
 
 
-def save_debrief(room: Room, *form: Any) -> tuple:
+def save_debrief(room: Room, which: str | None, *form: Any) -> tuple:
     d = from_form(*form)
     if not d.questions:
-        return "**Add at least one question as it was asked.**", gr.skip(), *[gr.skip()] * 5
-    old = load(room.store)
-    if old:  # keep causes the user already confirmed for the same questions
-        confirmed = {q.text: q.cause for q in old.questions if q.cause}
-        d = db.Debrief(d.company, d.role, d.date, d.region, d.format,
-                       tuple(db.AskedQuestion(q.text, q.answer, q.missing, q.reaction, confirmed.get(q.text))
-                             for q in d.questions))
-    save(room.store, d)
+        return "**Add at least one question as it was asked.**", gr.skip(), gr.skip(), gr.skip(), *[gr.skip()] * 5
+    debrief_id = picked(which)
+    old = load(room.store, debrief_id) if debrief_id is not None else None
+    if old:  # keep the causes and competencies the user already confirmed for the same questions
+        before = {q.text: q for q in old.questions}
+        d = replace(d, questions=tuple(
+            replace(q, cause=before[q.text].cause, competency=before[q.text].competency) if q.text in before else q
+            for q in d.questions))
+    debrief_id = save(room.store, d, debrief_id)
     ids = add_to_drills(room.store, d)
     return (f"Saved. {len(ids)} questions joined your drills, weakest first.", causes_rows(d),
+            gr.Dropdown(choices=debrief_choices(room.store), value=str(debrief_id)), patterns_view(room.store),
             *plan_updates(room, d))
 
 
-def confirm_causes(room: Room, table: Any) -> tuple:
-    d = load(room.store)
+def confirm_causes(room: Room, which: str | None, table: Any) -> tuple:
+    debrief_id = picked(which)
+    d = load(room.store, debrief_id) if debrief_id is not None else None
     if d is None:
-        return "**Save the debrief first.**", gr.skip()
+        return "**Save the debrief first.**", gr.skip(), gr.skip()
     d = confirm(d, table)
-    save(room.store, d)
-    return "Causes confirmed.", causes_rows(d)
+    save(room.store, d, debrief_id)
+    return "Causes confirmed.", causes_rows(d), patterns_view(room.store)
 
 
-def worst_ids(room: Room, n: int) -> list[str]:
-    d = load(room.store)
+def form_values(d: db.Debrief | None) -> list:
+    """The form as this debrief fills it (blank for a new interview)."""
+    if d is None:
+        return ["", "", time.strftime("%Y-%m-%d"), "us_canada", "", None, None, None, [["", "", "", ""]] * 4, None]
+    rows = [[q.text, q.answer, q.missing, q.reaction] for q in d.questions]
+    rows += [["", "", "", ""]] * max(1, 4 - len(rows))
+    return [d.company, d.role, d.date, d.region or "us_canada", d.format, d.company_kind or None,
+            d.company_size or None, d.outcome or None, rows, causes_rows(d)]
+
+
+def open_debrief(room: Room, which: str | None) -> list:
+    """Another interview picked: its debrief in the form, and its plan (the addendum follows the last saved)."""
+    debrief_id = picked(which)
+    d = load(room.store, debrief_id) if debrief_id is not None else None
+    return [*form_values(d), *plan_updates(room, d)]
+
+
+def worst_ids(room: Room, n: int, which: str | None = None) -> list[str]:
+    """The n weakest questions of the interview picked (of the last saved while none is)."""
+    d = load(room.store, picked(which))
     return db.drill_ids(d, n) if d else []
 
 
@@ -169,15 +229,13 @@ def draft_note(room: Room, region: str, challenge: str, action: str, result: str
 
 def restore(room: Room) -> list:
     """What the tab holds in the store, so a reload shows it as the user left it."""
-    d = load(room.store)
+    last = next(iter(saved(room.store)), None)
     saved_audit = room.store.get_value(AUDIT_KEY, {}) or {}
     audits = [saved_audit.get(item.id, "not sure") for item in db.AUDIT_ITEMS]
-    if d is None:
-        return [gr.skip()] * 7 + plan_updates(room, None) + audits
-    rows = [[q.text, q.answer, q.missing, q.reaction] for q in d.questions]
-    rows += [["", "", "", ""]] * max(1, 4 - len(rows))
-    return [d.company, d.role, d.date, d.region or "us_canada", d.format, rows, causes_rows(d),
-            *plan_updates(room, d), *audits]
+    which = gr.Dropdown(choices=debrief_choices(room.store), value=str(last[0]) if last else NEW)
+    if last is None:
+        return [which] + [gr.skip()] * 10 + plan_updates(room, None) + audits + [patterns_view(room.store)]
+    return [which, *form_values(last[1]), *plan_updates(room, last[1]), *audits, patterns_view(room.store)]
 
 
 # ---------------------------------------------------------------- layout
@@ -185,6 +243,7 @@ def restore(room: Room) -> list:
 
 @dataclass(frozen=True)
 class RecoveryTab:
+    which: gr.Dropdown  # the interview picked: the practise and mock buttons take its weakest questions
     practise: gr.Button  # practise the worst question (wired by the app: it switches tab)
     mock: gr.Button  # a mock interview on the worst questions
     status: gr.Markdown
@@ -193,27 +252,33 @@ class RecoveryTab:
 
 
 def build(room: Room) -> RecoveryTab:
-    saved = load(room.store)
+    last = next(iter(saved(room.store)), None)
+    saved_d = last[1] if last else None
+    c_company, c_role, c_date, c_region, c_fmt, c_kind, c_size, c_outcome, c_rows, c_causes = form_values(saved_d)
     gr.Markdown("Write it down while it is fresh: what they asked, what you said, what was missing, how they "
                 "reacted. mockprep suggests a root cause for each, builds a five-day plan and puts the worst "
-                "questions first in your drills.")
+                "questions first in your drills. Keep one debrief per interview: across them, the patterns show.")
+    which = gr.Dropdown(debrief_choices(room.store), value=str(last[0]) if last else NEW, label="Interview",
+                        elem_id="mp-d-which")
     with gr.Row():
-        company = gr.Textbox(saved.company if saved else "", label="Company", elem_id="mp-d-company")
-        role = gr.Textbox(saved.role if saved else "", label="Role")
-        date = gr.Textbox(saved.date if saved else time.strftime("%Y-%m-%d"), label="Date")
-        region = gr.Dropdown([(v, k) for k, v in db.REGIONS.items()],
-                             value=(saved.region if saved and saved.region else "us_canada"), label="Region")
-        fmt = gr.Textbox(saved.format if saved else "", label="Format (phone, video, onsite...)")
-    rows = [[q.text, q.answer, q.missing, q.reaction] for q in saved.questions] if saved else []
-    questions = gr.Dataframe(rows + [["", "", "", ""]] * max(1, 4 - len(rows)), headers=QUESTION_COLUMNS,
+        company = gr.Textbox(c_company, label="Company", elem_id="mp-d-company")
+        role = gr.Textbox(c_role, label="Role")
+        date = gr.Textbox(c_date, label="Date")
+        region = gr.Dropdown([(v, k) for k, v in db.REGIONS.items()], value=c_region, label="Region")
+        fmt = gr.Dropdown(list(db.FORMATS), value=c_fmt or None, allow_custom_value=True, label="Format",
+                          elem_id="mp-d-format")
+    with gr.Row():
+        kind = gr.Dropdown(list(db.COMPANY_KINDS), value=c_kind, label="Kind of company", elem_id="mp-d-kind")
+        size = gr.Dropdown(list(db.COMPANY_SIZES), value=c_size, label="People at the company", elem_id="mp-d-size")
+        outcome = gr.Dropdown([(v, k) for k, v in db.OUTCOMES.items()], value=c_outcome, label="How it went",
+                              elem_id="mp-d-outcome")
+    questions = gr.Dataframe(c_rows, headers=QUESTION_COLUMNS,
                              column_count=4, row_count=4, interactive=True, wrap=True, label="Questions asked",
                              elem_id="mp-d-questions")
     save_btn = gr.Button("Save the debrief and suggest root causes", variant="primary", elem_id="mp-d-save")
-    causes = gr.Dataframe(causes_rows(saved) if saved else None,
-                          headers=["question", "cause", "confirmed", "why", "what to do"], interactive=True,
-                          wrap=True, elem_id="mp-d-causes",
+    causes = gr.Dataframe(c_causes, headers=CAUSE_COLUMNS, interactive=True, wrap=True, elem_id="mp-d-causes",
                           label="Root causes: change the cause column to any of knowledge, communication, culture, "
-                                "logistics, then confirm")
+                                "logistics (and the competency, if the guess is wrong), then confirm")
     confirm_btn = gr.Button("Confirm these causes", elem_id="mp-d-confirm")
     with gr.Row():
         practise = gr.Button("Practise the worst question now", variant="primary", elem_id="mp-d-practice")
@@ -224,8 +289,10 @@ def build(room: Room) -> RecoveryTab:
         audits = [gr.Radio(["yes", "no", "not sure"], label=item.text, value=audit_saved.get(item.id, "not sure"))
                   for item in db.AUDIT_ITEMS]
         verdict = gr.Markdown()
+    with gr.Accordion("Patterns across your interviews", open=True):
+        patterns = gr.Markdown(patterns_view(room.store), elem_id="mp-d-patterns")
     with gr.Accordion("Five-day plan", open=True):
-        plan = plan_choices(saved)
+        plan = plan_choices(saved_d)
         checked = room.store.get_value(PLAN_KEY, []) or []
         days = [gr.CheckboxGroup(plan[i][1] if i < len(plan) else [],
                                  value=[c for c in checked if plan and i < len(plan)
@@ -247,9 +314,12 @@ def build(room: Room) -> RecoveryTab:
         read = gr.Button("Read it")
         reading = gr.Markdown(elem_id="mp-d-rejection")
 
-    form = [company, role, date, region, fmt, questions]
-    save_btn.click(partial(save_debrief, room), form, [status, causes, *days], api_name="debrief_save")
-    confirm_btn.click(partial(confirm_causes, room), [causes], [status, causes], api_name="debrief_confirm")
+    form = [company, role, date, region, fmt, kind, size, outcome, questions]
+    save_btn.click(partial(save_debrief, room), [which, *form], [status, causes, which, patterns, *days],
+                   api_name="debrief_save")
+    confirm_btn.click(partial(confirm_causes, room), [which, causes], [status, causes, patterns],
+                      api_name="debrief_confirm")
+    which.input(partial(open_debrief, room), [which], [*form, causes, *days], api_visibility="private")
     for radio in audits:
         radio.change(partial(audit, room), audits, [verdict], api_visibility="private")
     for group in days:
@@ -257,4 +327,5 @@ def build(room: Room) -> RecoveryTab:
     draft.click(partial(draft_note, room), [region, challenge, action, result], [note, note_checks],
                 api_name="addendum")
     read.click(lambda m: rejection_view(room.store, m), [message], [reading], api_name="read_rejection")
-    return RecoveryTab(practise, mock, status, [*form, causes, *days, *audits], partial(restore, room))
+    return RecoveryTab(which, practise, mock, status, [which, *form, causes, *days, *audits, patterns],
+                       partial(restore, room))

@@ -4,7 +4,6 @@ changed: the words, every figure, the checks that flipped), export, delete."""
 from __future__ import annotations
 
 import difflib
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from mockprep.analysis import Analysis
 from mockprep.config import SETTINGS, Settings
 from mockprep.render import feedback_html, player_html, warn_html
 from mockprep.store import Attempt, Store
+from mockprep.stories import LAYERS, Story, derived_layers, stories, story_key, story_layers, thin_layers
 from mockprep.ui.room import Room
 from mockprep.words import PUNCTUATION, clock
 
@@ -220,145 +220,6 @@ def compare_previous(room: Room, attempt_id: int | None) -> tuple:
 
 
 # ---------------------------------------------------------------- your stories
-
-_STOP = """a an and are as at be been but by did do for from had has have he her his i i'm i've in into is
-it it's its just like me my of on or our out she so that the their them then there they this to um uh up us was we
-were what when which who will with would you your yeah okay also about after all because could get got one very
-really know think going"""
-STOP = frozenset(_STOP.split())
-SAME_STORY = 0.35  # cosine of their content words above which two answers tell one story
-
-
-def _content(text: str) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for w in text.lower().split():
-        w = w.strip(PUNCTUATION + "'")
-        if len(w) > 2 and w not in STOP:
-            out[w] = out.get(w, 0) + 1
-    return out
-
-
-@dataclass(frozen=True)
-class Story:
-    attempts: tuple[Attempt, ...]  # newest first
-    gist: str  # how it begins (its first sentence, the situation)
-
-    def by_competency(self) -> dict[str, int | None]:
-        """Each competency the story was told for, with its best score there."""
-        out: dict[str, int | None] = {}
-        for a in self.attempts:
-            c = a.competency or "other"
-            if a.score is not None and (out.get(c) is None or a.score > out[c]):
-                out[c] = a.score
-            else:
-                out.setdefault(c, None)
-        return out
-
-
-def stories(attempts: Sequence[Attempt]) -> list[Story]:
-    """The story answers grouped by the story they tell: two answers whose content words overlap enough (tf-idf
-    cosine) are one story, whichever question they answered. No model: words only."""
-    import math
-
-    told = [a for a in attempts if a.analysis is not None and a.analysis.ok and a.analysis.star is not None]
-    bags = [_content(a.analysis.transcript) for a in told]
-    df: dict[str, int] = {}
-    for b in bags:
-        for w in b:
-            df[w] = df.get(w, 0) + 1
-    n = len(bags)
-    vecs = []
-    for b in bags:
-        v = {w: c * math.log((1 + n) / (1 + df[w]) + 1) for w, c in b.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        vecs.append({w: x / norm for w, x in v.items()})
-    parent = list(range(n))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(n):
-        for j in range(i + 1, n):
-            small, big = sorted((vecs[i], vecs[j]), key=len)
-            if sum(x * big.get(w, 0.0) for w, x in small.items()) >= SAME_STORY:
-                parent[root(j)] = root(i)
-    groups: dict[int, list[Attempt]] = {}
-    for i, a in enumerate(told):
-        groups.setdefault(root(i), []).append(a)
-    out = []
-    for members in groups.values():
-        oldest = min(members, key=lambda a: (a.created_at, a.id))
-        sents = oldest.analysis.star.sentences if oldest.analysis and oldest.analysis.star else ()
-        gist = sents[0].text if sents else oldest.analysis.transcript[:120]
-        out.append(Story(tuple(members), gist))
-    return sorted(out, key=lambda s: (-len(s.attempts), -s.attempts[0].created_at))
-
-
-# The layers a behavioural-event interviewer digs into, and what in a sentence fills each.
-LAYERS = ("overview", "data points", "people and what was said")
-LAYER_KEY = "story:"  # kv rows "story:<the story's first attempt id>": the layers as the user edited them
-_NUMBER = re.compile(r"\d|\b(?:percent|per cent|hundred|thousand|million|billion|half|twice|double[ds]?|"
-                     r"tripled?|dozen|hours?|days?|weeks?|months?|dollars?|pounds?|euros?)\b", re.I)
-_PEOPLE = re.compile(r"\b(?:said|says|told|agreed|argued|explained|replied|suggested|pushed back|"
-                     r"manager|boss|director|colleague|coworker|co-worker|customer|client|stakeholder|engineer|"
-                     r"lead|vp|cto|ceo|he|she|him|her)\b|[\"“”]", re.I)
-
-
-def story_key(st: Story) -> str:
-    return LAYER_KEY + str(min(a.id for a in st.attempts))
-
-
-def derived_layers(st: Story) -> dict[str, list[str]]:
-    """Each layer's sentences from what the story's answers said (each sentence once)."""
-    out: dict[str, list[str]] = {name: [] for name in LAYERS}
-    seen: set[str] = set()
-    for a in sorted(st.attempts, key=lambda a: (a.created_at, a.id)):
-        for sent in a.analysis.star.sentences if a.analysis and a.analysis.star else ():
-            key = " ".join(_content(sent.text))
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            if sent.label in ("situation", "task"):
-                out["overview"].append(sent.text)
-            if _NUMBER.search(sent.text):
-                out["data points"].append(sent.text)
-            if _PEOPLE.search(sent.text):
-                out["people and what was said"].append(sent.text)
-    return out
-
-
-def story_layers(store: Store, st: Story) -> dict[str, str]:
-    """The layers as the user last saved them, else as the answers filled them."""
-    saved = store.get_value(story_key(st)) or {}
-    got = derived_layers(st)
-    return {name: saved[name] if name in saved else "\n".join(got[name]) for name in LAYERS}
-
-
-def thin_layers(layers: dict[str, str]) -> list[str]:
-    """Layers with next to nothing in them: where an interviewer's follow-up would find the story thin."""
-    return [name for name, text in layers.items() if len(_content(text)) < 4]
-
-
-# What an interviewer asks to dig into a thin layer (for the mock interview's follow-up).
-LAYER_PROBES = {
-    "overview": "Give me the short version first: what was going on, and what were you there to do?",
-    "data points": "What were the numbers? How did you know it had worked?",
-    "people and what was said": "Who else was involved, and what did they say? What did you say to them?",
-}
-
-
-def thinnest_layer(store: Store, attempt_id: int) -> tuple[str, str] | None:
-    """The thinnest layer of the story this attempt tells (over every telling of it, with the user's edits),
-    and the follow-up that digs into it; None when the attempt is not a story answer."""
-    st = next((st for st in stories(store.attempts()) if any(a.id == attempt_id for a in st.attempts)), None)
-    if st is None:
-        return None
-    layers = story_layers(store, st)
-    name = min(LAYERS, key=lambda n: len(_content(layers[n])))
-    return name, LAYER_PROBES[name]
 
 
 def stories_html(attempts: Sequence[Attempt], store: Store | None = None) -> str:
