@@ -54,3 +54,13 @@ def pulse():
         pytest.fail(f"no PulseAudio ({', '.join(pulse_missing())}); ./dev test installs it")
     with PulseMic(rate=MIC_RATE) as mic:
         yield mic
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Two lanes under pytest-xdist (`./dev test` runs `-n 2 --dist loadgroup`). The browser tests record in
+    real time, several with the CPU kept busy on purpose, so they run one after another in one lane; while
+    they wait on the clock, the other lane runs the rest, a module at a time (module fixtures are set up once)."""
+    for item in items:
+        group = "realtime" if item.get_closest_marker("browser") else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
