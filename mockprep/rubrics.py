@@ -329,6 +329,11 @@ WORK_DETAIL = re.compile(
     r"starting|about to|just|taking|bringing|switching|replacing|hiring|setting up|running|rolling out)\b|"
     r"\byour (?:[\w-]+ ){1,3}(?:joins?|runs?|uses?|works?|holds?|sits?|meets?|ships?|builds?|owns?|covers?|"
     r"serves?|supports?|handles?|rotates?|is (?:moving|rebuilding|building|launching|opening|expanding))\b|"
+    r"\byour (?:[\w-]+ )?(?:group|team|company|firm|organi[sz]ation|kitchen|restaurant|hospital|trust|school|"
+    r"practice|department|unit|charity|council|lab|studio|agency|business|shop|store|hotel|clinic|ward|service|"
+    r"office|site|chain|brand|newsroom|paper|station) (?:also |still |now |already |even |actually )?"
+    r"(?!(?:is|has|was|does|seems|looks|sounds|values|cares|offers|pays|means|matters|treats|gives|deserves|"
+    r"needs|wants)\b)[a-z]{3,}s\b|"
     r"\b\w+ you're (?:built|based|running) on\b|\b(?:advert|ad|description|posting|listing|vacancy) "
     r"(?:says|mentions|describes|talks about|asks for)\b|\bthe (?:role|job|post|position) (?:leads|runs|owns|"
     r"covers|looks after|manages|supports|works)\b|\bi (?:read|saw|heard|noticed|know|learned|found out) "
@@ -350,7 +355,8 @@ PERK = re.compile(
     r"perks?|holiday|gym|free (?:food|lunch)|change of scenery|a change|parking|career ladder|package|"
     r"raise|promotion|nearer|nearby|hybrid)\b")
 WORK_CONTENT = re.compile(
-    r"\b(?:problems?|customers?|clients?|patients?|users?|students?|pupils|responsib\w+|mission|"
+    r"\b(?:problems?|customers?|clients?|patients?|users?|students?|pupils|responsib\w+|mission|advice|"
+    r"casework|calls|callers|"
     r"products?|services?|research|design\w*|build\w*|teach\w*|systems?|projects?|schemes?|cases?|"
     r"experiments?|analysis|infrastructure|network|programmes?|programs?|training|support(?:ing)?|care\b|"
     r"families|communities|kids|children|engineers|teams? (?:who|that|i|where)|the work|kind of work|"
@@ -375,7 +381,9 @@ EXPERIENCE_ANCHOR = re.compile(
     r"first|old) (?:role|job|position|team|company|placement|post)|at my (?:last|previous|old) (?:job|company|"
     r"employer|school|place)|(?:a|two|three|\d+) (?:years?|months?) ago|on my placement|at university i)\b")
 FORWARD = re.compile(
-    r"\b(?:i want to|i'd (?:like|love) to|i would (?:like|love) to|i hope to|i'm hoping to|i'm looking to|"
+    r"\b(?:i want to|i'd (?:\w+ly |also |now |still |then )?(?:like|love) to|"
+    r"i would (?:\w+ly |also |now |still |then )?(?:like|love) to|i (?:\w+ly )?hope to|"
+    r"i'm (?:\w+ly )?hoping to|i'm looking to|"
     r"i am looking to|i'd bring|i would bring|i could (?:help|bring|take|build|lead|contribute)|i can "
     r"(?:help|bring|contribute)|in (?:a few|two|three|five|\d+) years|next,|my next|next (?:year|few|couple|"
     r"\d+)|what's next|i see myself|i'd (?:want|expect|hope|be (?:able|working|learning|doing|leading|"

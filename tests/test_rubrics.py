@@ -204,6 +204,13 @@ def test_a_negated_cliche_is_not_a_cliche() -> None:
     assert a.checks[C.GENUINE_TRAIT].passed
 
 
+def test_what_the_employer_does_is_specific_but_what_it_values_or_offers_is_not() -> None:
+    does = judge(Rubric.MOTIVATION, "Your hospital also trains its own theatre nurses, and I'd really like to be one.")
+    praise = judge(Rubric.MOTIVATION, "Your company really values its people and offers great benefits.")
+    assert does.checks[C.SPECIFIC_TO_EMPLOYER].passed and does.checks[C.FORWARD_LOOKING].passed
+    assert not praise.checks[C.SPECIFIC_TO_EMPLOYER].passed
+
+
 def test_neutral_facts_about_leaving_are_not_blame() -> None:
     a = judge(Rubric.MOTIVATION, "The office is closing in June. There's no data team to grow into there.")
     assert a.checks[C.NO_BLAME].passed
@@ -218,7 +225,7 @@ def test_introduction_parts_come_in_order_for_the_timeline() -> None:
 
 # ---------------------------------------------------------------- the held-out bar (measure only)
 
-KNOWN_BELOW_BAR = {"held-motiv-07"}  # scores 65: specific_to_employer and forward_looking missed (docs/scoring.md)
+KNOWN_BELOW_BAR: set[str] = set()  # held-out pairs known to miss the bar (docs/scoring.md): none now
 
 
 def heldout_pairs() -> list:
