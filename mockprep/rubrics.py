@@ -11,6 +11,7 @@ tuned on tests/data/rubric_corpus.yaml and measured on tests/data/rubric_heldout
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -19,7 +20,7 @@ from mockprep.assessment import Assessment, Check, CheckId, Rubric, parts_of, we
 from mockprep.config import SETTINGS, Settings
 from mockprep.sentences import Sentence, sentence_text, split_sentences
 from mockprep.text import IRREGULAR_PAST, PAST, analysis_text, quantities
-from mockprep.words import Evidence, Word, clock, quote
+from mockprep.words import Evidence, Word, clock, hide, quote
 
 C = CheckId
 
@@ -58,8 +59,9 @@ def norm(s: Sentence) -> str:
 
 
 def is_content(s: Sentence) -> bool:
-    """Not a pure opener or closer ("Sure.", "So yeah, that's me.")."""
-    return not _OPENER.search(light(s.text))
+    """Not a pure opener or closer ("Sure.", "So yeah, that's me."), nor a sentence hidden as doubtful."""
+    t = light(s.text)
+    return bool(re.search(r"\w", t)) and not _OPENER.search(t)
 
 
 def content(sents: list[Sentence]) -> list[Sentence]:
@@ -623,8 +625,8 @@ def sw_trait_sentence(body: list[Sentence]) -> Sentence | None:
         t = norm(s)
         if NOT_TRAIT.search(t):
             continue
-        words = light(s.text).split()
-        short = (len(words) <= 6 or (len(words) <= 12 and words[0].endswith("ing"))) and \
+        words, n = light(s.text).split(), len(s.text.split())  # n counts hidden words too: they were said
+        short = bool(words) and (n <= 6 or (n <= 12 and words[0].endswith("ing"))) and \
             not re.search(r"\b(?:question|think about|tricky|hmm|let me)\b", t)
         if TRAIT.search(t) or CLICHE.search(t) or GENERIC_STRENGTH.search(t) or short:
             return s
@@ -889,6 +891,43 @@ def assess(rubric: Rubric, chunks: list[list[Word]], duration_s: float, limit_s:
     if rubric == Rubric.STRENGTH_WEAKNESS:
         return assess_strength_weakness(sents, settings, question)
     return assess_situational(sents, settings)
+
+
+UNSURE = "Not judged: it turns on words that may be misheard."
+
+
+def weights_of(rubric: Rubric, settings: Settings = SETTINGS) -> dict[CheckId, int]:
+    return _weights({Rubric.INTRODUCTION: settings.intro_weights, Rubric.MOTIVATION: settings.motivation_weights,
+                     Rubric.STRENGTH_WEAKNESS: settings.strength_weakness_weights,
+                     Rubric.SITUATIONAL: settings.situational_weights}[rubric])
+
+
+def assess_in_doubt(rubric: Rubric, chunks: list[list[Word]], spans: list[tuple[float, float]], duration_s: float,
+                    limit_s: float, settings: Settings = SETTINGS, question: str | None = None) -> Assessment:
+    """The answer judged on the words heard with confidence: the words in the doubtful spans are hidden, so no
+    quote shows them and no cue matches them, and a check whose verdict changes when they are shown is left
+    unsure (not passed, no evidence, so no tip): it would pass, or fail, on those words alone."""
+    hidden = [hide(c, spans) for c in chunks]
+    a = assess(rubric, hidden, duration_s, limit_s, settings, question)
+    if not spans or a.score is None:
+        return a
+    full = assess(rubric, chunks, duration_s, limit_s, settings, question).checks
+    checks = {cid: Check(False, UNSURE, None, unsure=True) if cid in full and full[cid].passed != c.passed else c
+              for cid, c in a.checks.items()}
+    if rubric == Rubric.STAR:
+        score = star_mod.score(checks, a.parts, settings)
+    else:
+        score = round(weighted_score(checks, weights_of(rubric, settings)))
+    return dataclasses.replace(a, checks=checks, score=score)
+
+
+def as_said(a: Assessment, chunks: list[list[Word]]) -> Assessment:
+    """The assessment with its sentences' words as transcribed again (the hidden ones back), for the transcript
+    views, which mark the doubtful words themselves; checks, evidence and labels are left as judged."""
+    said = {(c[0].start, c[-1].end): c for c in chunks if c}
+    sents = tuple(Sentence(sentence_text(c), s.start, s.end, s.label, tuple(c))
+                  if (c := said.get((s.start, s.end))) else s for s in a.sentences)
+    return dataclasses.replace(a, sentences=sents)
 
 
 def text_words(text: str, words_per_s: float = 2.5, t0: float = 0.3) -> list[Word]:
