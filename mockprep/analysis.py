@@ -27,7 +27,7 @@ from mockprep.delivery import Delivery
 from mockprep.feedback import GapId, Severity, Tip
 from mockprep.sentences import Sentence, split_sentences
 from mockprep.stream import StreamSession, read_whole
-from mockprep.words import Evidence, Filler, Span, Word, clock
+from mockprep.words import Evidence, Filler, Span, Word, clock, hide
 
 CONTRACT_VERSION = 2
 
@@ -195,7 +195,8 @@ def _assessment_dict(a: Assessment) -> dict[str, Any]:
         "rubric": a.rubric.value,
         "sentences": [{"text": x.text, "start": x.start, "end": x.end, "label": x.label} for x in a.sentences],
         "parts": {k: {"seconds": p.seconds, "share": p.share, "sentences": p.sentences} for k, p in a.parts.items()},
-        "checks": {k.value: {"passed": c.passed, "detail": c.detail, "evidence": _ev_dict(c.evidence)}
+        "checks": {k.value: {"passed": c.passed, "detail": c.detail, "evidence": _ev_dict(c.evidence),
+                             "unsure": c.unsure}
                    for k, c in a.checks.items()},
         "score": a.score,
     }
@@ -206,7 +207,8 @@ def _assessment_from(d: dict[str, Any], words: tuple[Word, ...], rubric: Rubric)
                            tuple(w for w in words if s["start"] - 1e-6 <= w.start < s["end"] + 1e-6))
                   for s in d.get("sentences") or [])
     parts = {k: Part(float(p["seconds"]), float(p["share"]), int(p["sentences"])) for k, p in d["parts"].items()}
-    checks = {CheckId(k): Check(bool(c["passed"]), str(c["detail"]), _ev_from(c.get("evidence")))
+    checks = {CheckId(k): Check(bool(c["passed"]), str(c["detail"]), _ev_from(c.get("evidence")),
+                                bool(c.get("unsure", False)))
               for k, c in d["checks"].items()}
     return Assessment(Rubric(d.get("rubric") or rubric), sents, parts, checks, d.get("score"))
 
@@ -283,9 +285,13 @@ def analyze_audio(a: audio_mod.Audio, question: str | None = None, limit_s: floa
     timings["delivery_s"] = time.perf_counter() - t
     t = time.perf_counter()
     chunks = split_sentences(words, settings, d.boundary_gaps)
-    assessment = rubrics_mod.assess(RUBRIC_OF[question_type], chunks, duration, limit, settings, question)
+    spans = trust.doubtful_spans(words)  # none in a trusted transcript
+    assessment = rubrics_mod.assess_in_doubt(RUBRIC_OF[question_type], chunks, spans, duration, limit, settings,
+                                             question)
     timings["assess_s"] = time.perf_counter() - t
-    gaps = feedback_mod.gaps(assessment, d, words, duration, limit, settings)
+    gaps = feedback_mod.gaps(assessment, d, hide(words, spans), duration, limit, settings)
+    if spans:  # tips were drawn from the words heard with confidence; the transcript shows every word
+        assessment = rubrics_mod.as_said(assessment, chunks)
     timings["analyze_s"] = timings["delivery_s"] + timings["assess_s"]
     return Analysis("ok", None, question, question_type, limit, duration, tuple(words), d, assessment, tuple(gaps),
                     capture, notes, timings, trust)

@@ -91,6 +91,7 @@ class Check:
     passed: bool
     detail: str
     evidence: Evidence | None = None  # what the verdict rests on, when it rests on something said
+    unsure: bool = False  # not judged: the verdict turns on words that may be misheard (never passed, no tip)
 
 
 @dataclass(frozen=True)
@@ -112,9 +113,9 @@ class Assessment:
         return [s for s in self.sentences if s.label == part]
 
     def failed(self, check: CheckId) -> bool:
-        """The check was made and did not pass."""
+        """The check was made and did not pass (a check left unsure was not made)."""
         c = self.checks.get(check)
-        return c is not None and not c.passed
+        return c is not None and not c.passed and not c.unsure
 
 
 def parts_of(sents: list[Sentence], names: tuple[str, ...]) -> dict[str, Part]:

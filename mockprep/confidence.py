@@ -9,7 +9,11 @@ not be set from the tuning recordings).
 
 Doubtful words are those under probability 0.5: on the same recordings 65 % of them were wrong, and they held
 53 % of the wrong words. When the transcript as a whole is doubtful, fillers are not counted in the stretches
-around its doubtful words (a mumbled word comes back as "uh" or "like" as easily as anything else).
+around its doubtful words (a mumbled word comes back as "uh" or "like" as easily as anything else), and the
+rubrics and tips see those words hidden (`words.hide`): nothing is quoted from them, and a check whose verdict
+turns on them is left unsure (rubrics.assess_in_doubt). The stretches, not only the doubtful words, because in
+the doubtful transcripts of spoilt fixtures (scripts/eval_doubt.py --words) 68 % of the doubtful words were
+wrong, 38 % of their neighbours inside the stretches and 14 % of the rest.
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ QUIET_SPEECH_DB = -45.0  # loud speech (95th percentile of 10 ms levels) below t
 NOISY_SNR_DB = 5.0  # speech frames over quiet frames (median levels) below this: a noisy recording
 CLIPPED_SHARE = 0.01  # share of samples at the recording's peak
 
-DOUBT_NOTE = ("Parts of this transcript may be wrong{cause}: the doubtful words are marked, and fillers are "
-              "not counted in them.")
+DOUBT_NOTE = ("Parts of this transcript may be wrong{cause}: the doubtful words are marked, and the feedback "
+              "neither counts fillers in them nor quotes or judges them, so the score counts only what was "
+              "heard clearly.")
 CAUSES = {"noisy": "the recording is noisy", "quiet": "the recording is very quiet",
           "clipped": "the recording is distorted (too loud)"}
 
@@ -81,13 +86,17 @@ class Confidence:
                 out.append([a, b])
         return [(a, b) for a, b in out]
 
+    def doubtful_spans(self, words: tuple[Word, ...] | list[Word]) -> list[tuple[float, float]]:
+        """The stretches nothing may be quoted from or judged on: none in a trusted transcript."""
+        return self.stretches(words) if self.doubtful else []
+
     def trusted_fillers(self, fillers: tuple[Filler, ...] | list[Filler],
                         words: tuple[Word, ...] | list[Word]) -> tuple[Filler, ...]:
         """The fillers worth counting: all of them in a trusted transcript; in a doubtful one, those outside
         the doubtful stretches."""
-        if not self.doubtful:
+        spans = self.doubtful_spans(words)
+        if not spans:
             return tuple(fillers)
-        spans = self.stretches(words)
         return tuple(f for f in fillers if not any(a <= (f.start + f.end) / 2 <= b for a, b in spans))
 
     # ------------------------------------------------------------ the JSON contract ("confidence")

@@ -83,7 +83,10 @@ def _around(words: list[Word], t: float, before: int = 5, after: int = 5) -> Evi
 
 def gaps(assessment: Assessment | None, delivery: Delivery, words: list[Word], duration_s: float, limit_s: float,
          settings: Settings = SETTINGS) -> list[Tip]:
-    """Every gap found, most important first: the rubric's, then over the limit, then delivery."""
+    """Every gap found, most important first: the rubric's, then over the limit, then delivery.
+
+    In a doubtful transcript the words (and the assessment's sentences) come with the doubtful ones hidden
+    (words.HIDDEN): a tip whose quote keeps too few words heard with confidence (Evidence.said) is not given."""
     out: list[Tip] = []
     if assessment is not None and assessment.rubric == Rubric.STAR:
         out += _star_gaps(assessment, words, duration_s, limit_s)
@@ -92,7 +95,7 @@ def gaps(assessment: Assessment | None, delivery: Delivery, words: list[Word], d
     elif assessment is not None:
         out += _rubric_gaps(assessment, words, duration_s, limit_s)
     out += _delivery_gaps(delivery, words, settings)
-    return out
+    return [t for t in out if t.evidence.said]
 
 
 def tips(all_gaps: list[Tip], settings: Settings = SETTINGS) -> list[Tip]:
@@ -115,6 +118,8 @@ def _star_gaps(star: Assessment, words: list[Word], duration_s: float, limit_s: 
     c, sents = star.checks, list(star.sentences)
     out: list[Tip] = []
     by_label = {lab: star.sentences_in(lab) for lab in ("situation", "task", "action", "result")}
+    # A part found only in doubtful words: whether it is missing is not known, so no tip says it is.
+    parts_unsure = c[CheckId.ALL_PARTS_PRESENT].unsure
 
     if star.failed(CheckId.IS_STORY) and (ev := c[CheckId.IS_STORY].evidence):
         out.append(Tip(GapId.NOT_A_STORY, Severity.HIGH,
@@ -123,7 +128,7 @@ def _star_gaps(star: Assessment, words: list[Word], duration_s: float, limit_s: 
 
     out += _over_limit(star, words, duration_s, limit_s)
 
-    if not by_label["result"]:
+    if not by_label["result"] and not parts_unsure:
         last = sents[-1]
         out.append(Tip(GapId.MISSING_RESULT, Severity.HIGH,
                        f"The answer ends at {clock(last.end)} with “{last.evidence.quote}” and never says how it "
@@ -141,7 +146,7 @@ def _star_gaps(star: Assessment, words: list[Word], duration_s: float, limit_s: 
         out.append(Tip(GapId.ACTION_WE, Severity.HIGH,
                        f"At {clock(ev.start)} you said “{ev.quote}”: say what you did yourself "
                        "(“I wrote…”, “I called…”). Interviewers ask: what exactly was your part?", ev))
-    elif not by_label["action"]:
+    elif not by_label["action"] and not parts_unsure:
         first = sents[len(sents) // 2]
         out.append(Tip(GapId.MISSING_ACTION, Severity.HIGH,
                        f"No step-by-step actions: around {clock(first.start)} (“{first.evidence.quote}”) walk "

@@ -11,6 +11,7 @@ tuned on tests/data/rubric_corpus.yaml and measured on tests/data/rubric_heldout
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -19,7 +20,7 @@ from mockprep.assessment import Assessment, Check, CheckId, Rubric, parts_of, we
 from mockprep.config import SETTINGS, Settings
 from mockprep.sentences import Sentence, sentence_text, split_sentences
 from mockprep.text import IRREGULAR_PAST, PAST, analysis_text, quantities
-from mockprep.words import Evidence, Word, clock, quote
+from mockprep.words import Evidence, Word, clock, hide, quote
 
 C = CheckId
 
@@ -58,8 +59,9 @@ def norm(s: Sentence) -> str:
 
 
 def is_content(s: Sentence) -> bool:
-    """Not a pure opener or closer ("Sure.", "So yeah, that's me.")."""
-    return not _OPENER.search(light(s.text))
+    """Not a pure opener or closer ("Sure.", "So yeah, that's me."), nor a sentence hidden as doubtful."""
+    t = light(s.text)
+    return bool(re.search(r"\w", t)) and not _OPENER.search(t)
 
 
 def content(sents: list[Sentence]) -> list[Sentence]:
@@ -329,6 +331,11 @@ WORK_DETAIL = re.compile(
     r"starting|about to|just|taking|bringing|switching|replacing|hiring|setting up|running|rolling out)\b|"
     r"\byour (?:[\w-]+ ){1,3}(?:joins?|runs?|uses?|works?|holds?|sits?|meets?|ships?|builds?|owns?|covers?|"
     r"serves?|supports?|handles?|rotates?|is (?:moving|rebuilding|building|launching|opening|expanding))\b|"
+    r"\byour (?:[\w-]+ )?(?:group|team|company|firm|organi[sz]ation|kitchen|restaurant|hospital|trust|school|"
+    r"practice|department|unit|charity|council|lab|studio|agency|business|shop|store|hotel|clinic|ward|service|"
+    r"office|site|chain|brand|newsroom|paper|station) (?:also |still |now |already |even |actually )?"
+    r"(?!(?:is|has|was|does|seems|looks|sounds|values|cares|offers|pays|means|matters|treats|gives|deserves|"
+    r"needs|wants)\b)[a-z]{3,}s\b|"
     r"\b\w+ you're (?:built|based|running) on\b|\b(?:advert|ad|description|posting|listing|vacancy) "
     r"(?:says|mentions|describes|talks about|asks for)\b|\bthe (?:role|job|post|position) (?:leads|runs|owns|"
     r"covers|looks after|manages|supports|works)\b|\bi (?:read|saw|heard|noticed|know|learned|found out) "
@@ -350,7 +357,8 @@ PERK = re.compile(
     r"perks?|holiday|gym|free (?:food|lunch)|change of scenery|a change|parking|career ladder|package|"
     r"raise|promotion|nearer|nearby|hybrid)\b")
 WORK_CONTENT = re.compile(
-    r"\b(?:problems?|customers?|clients?|patients?|users?|students?|pupils|responsib\w+|mission|"
+    r"\b(?:problems?|customers?|clients?|patients?|users?|students?|pupils|responsib\w+|mission|advice|"
+    r"casework|calls|callers|"
     r"products?|services?|research|design\w*|build\w*|teach\w*|systems?|projects?|schemes?|cases?|"
     r"experiments?|analysis|infrastructure|network|programmes?|programs?|training|support(?:ing)?|care\b|"
     r"families|communities|kids|children|engineers|teams? (?:who|that|i|where)|the work|kind of work|"
@@ -375,7 +383,9 @@ EXPERIENCE_ANCHOR = re.compile(
     r"first|old) (?:role|job|position|team|company|placement|post)|at my (?:last|previous|old) (?:job|company|"
     r"employer|school|place)|(?:a|two|three|\d+) (?:years?|months?) ago|on my placement|at university i)\b")
 FORWARD = re.compile(
-    r"\b(?:i want to|i'd (?:like|love) to|i would (?:like|love) to|i hope to|i'm hoping to|i'm looking to|"
+    r"\b(?:i want to|i'd (?:\w+ly |also |now |still |then )?(?:like|love) to|"
+    r"i would (?:\w+ly |also |now |still |then )?(?:like|love) to|i (?:\w+ly )?hope to|"
+    r"i'm (?:\w+ly )?hoping to|i'm looking to|"
     r"i am looking to|i'd bring|i would bring|i could (?:help|bring|take|build|lead|contribute)|i can "
     r"(?:help|bring|contribute)|in (?:a few|two|three|five|\d+) years|next,|my next|next (?:year|few|couple|"
     r"\d+)|what's next|i see myself|i'd (?:want|expect|hope|be (?:able|working|learning|doing|leading|"
@@ -615,8 +625,8 @@ def sw_trait_sentence(body: list[Sentence]) -> Sentence | None:
         t = norm(s)
         if NOT_TRAIT.search(t):
             continue
-        words = light(s.text).split()
-        short = (len(words) <= 6 or (len(words) <= 12 and words[0].endswith("ing"))) and \
+        words, n = light(s.text).split(), len(s.text.split())  # n counts hidden words too: they were said
+        short = bool(words) and (n <= 6 or (n <= 12 and words[0].endswith("ing"))) and \
             not re.search(r"\b(?:question|think about|tricky|hmm|let me)\b", t)
         if TRAIT.search(t) or CLICHE.search(t) or GENERIC_STRENGTH.search(t) or short:
             return s
@@ -881,6 +891,43 @@ def assess(rubric: Rubric, chunks: list[list[Word]], duration_s: float, limit_s:
     if rubric == Rubric.STRENGTH_WEAKNESS:
         return assess_strength_weakness(sents, settings, question)
     return assess_situational(sents, settings)
+
+
+UNSURE = "Not judged: it turns on words that may be misheard."
+
+
+def weights_of(rubric: Rubric, settings: Settings = SETTINGS) -> dict[CheckId, int]:
+    return _weights({Rubric.INTRODUCTION: settings.intro_weights, Rubric.MOTIVATION: settings.motivation_weights,
+                     Rubric.STRENGTH_WEAKNESS: settings.strength_weakness_weights,
+                     Rubric.SITUATIONAL: settings.situational_weights}[rubric])
+
+
+def assess_in_doubt(rubric: Rubric, chunks: list[list[Word]], spans: list[tuple[float, float]], duration_s: float,
+                    limit_s: float, settings: Settings = SETTINGS, question: str | None = None) -> Assessment:
+    """The answer judged on the words heard with confidence: the words in the doubtful spans are hidden, so no
+    quote shows them and no cue matches them, and a check whose verdict changes when they are shown is left
+    unsure (not passed, no evidence, so no tip): it would pass, or fail, on those words alone."""
+    hidden = [hide(c, spans) for c in chunks]
+    a = assess(rubric, hidden, duration_s, limit_s, settings, question)
+    if not spans or a.score is None:
+        return a
+    full = assess(rubric, chunks, duration_s, limit_s, settings, question).checks
+    checks = {cid: Check(False, UNSURE, None, unsure=True) if cid in full and full[cid].passed != c.passed else c
+              for cid, c in a.checks.items()}
+    if rubric == Rubric.STAR:
+        score = star_mod.score(checks, a.parts, settings)
+    else:
+        score = round(weighted_score(checks, weights_of(rubric, settings)))
+    return dataclasses.replace(a, checks=checks, score=score)
+
+
+def as_said(a: Assessment, chunks: list[list[Word]]) -> Assessment:
+    """The assessment with its sentences' words as transcribed again (the hidden ones back), for the transcript
+    views, which mark the doubtful words themselves; checks, evidence and labels are left as judged."""
+    said = {(c[0].start, c[-1].end): c for c in chunks if c}
+    sents = tuple(Sentence(sentence_text(c), s.start, s.end, s.label, tuple(c))
+                  if (c := said.get((s.start, s.end))) else s for s in a.sentences)
+    return dataclasses.replace(a, sentences=sents)
 
 
 def text_words(text: str, words_per_s: float = 2.5, t0: float = 0.3) -> list[Word]:

@@ -14,7 +14,7 @@ from mockprep.assessment import Assessment, Check, CheckId, Part, Rubric, parts_
 from mockprep.config import SETTINGS, Settings
 from mockprep.sentences import Sentence, sentence_text
 from mockprep.text import HABITUAL, IRREGULAR_PAST, PAST, analysis_text, is_event, quantities
-from mockprep.words import Word, clock
+from mockprep.words import HIDDEN, Word, clock
 
 LABELS = ("situation", "task", "action", "result", "other")
 PARTS = LABELS[:4]
@@ -391,7 +391,7 @@ def score(checks: dict[CheckId, Check], parts: dict[str, Part], settings: Settin
         # Partial credit as the share approaches the target.
         share = parts["action"].share + parts["result"].share
         total += WEIGHTS[CheckId.ACTION_RESULT_SHARE] * max(0.0, (share - 0.3) / (settings.action_result_target - 0.3))
-    if not checks[CheckId.IS_STORY].passed:
+    if not checks[CheckId.IS_STORY].passed and not checks[CheckId.IS_STORY].unsure:
         total *= 0.5  # structure means little if the answer is not one real event
     return round(max(0.0, min(100.0, total)))
 
@@ -405,7 +405,9 @@ def assess(chunks: list[list[Word]], duration_s: float, limit_s: float, settings
     span = max(t1 - t0, 1e-6)
     positions = [((c[0].start + c[-1].end) / 2 - t0) / span for c in chunks]
     texts = [sentence_text(c) for c in chunks]
-    labels = label_texts(texts, positions)
+    # A sentence heard only in doubt (every word hidden) is no part of the story: what it said is not known.
+    labels = [lab if any(w.text != HIDDEN for w in c) else "other"
+              for lab, c in zip(label_texts(texts, positions), chunks, strict=True)]
     sents = [Sentence(t, c[0].start, c[-1].end, lab, tuple(c)) for t, c, lab in zip(texts, chunks, labels,
                                                                                     strict=True)]
     return check(sents, duration_s, limit_s, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PUNCTUATION = ".,!?;:\"()[]…-—"
+HIDDEN = "…"  # stands in for a word that may be misheard: never quoted, never matched by a rule
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,26 @@ class Evidence:
     start: float
     end: float
 
+    @property
+    def said(self) -> bool:
+        """The quote holds enough words heard with confidence for the speaker to recognise it: all of a short
+        quote, else at least three (hidden words show as HIDDEN)."""
+        toks = self.quote.split()
+        heard = sum(1 for t in toks if t.strip(PUNCTUATION))
+        return heard > 0 and heard >= min(3, len(toks))
+
+
+def hide(words: list[Word] | tuple[Word, ...], spans: list[tuple[float, float]]) -> list[Word]:
+    """The words with those whose middle falls in a span replaced by HIDDEN (same times), so no rule can match
+    them and no quote can show them."""
+    return [Word(HIDDEN, w.start, w.end, w.probability) if any(a <= (w.start + w.end) / 2 <= b for a, b in spans)
+            else w for w in words]
+
 
 def quote(words: tuple[Word, ...] | list[Word], max_words: int = 14) -> str:
-    """The words as said, cut after max_words with an ellipsis."""
-    parts = " ".join(w.text for w in words).split()
+    """The words as said, cut after max_words with an ellipsis; a run of hidden words shows as one."""
+    toks = " ".join(w.text for w in words).split()
+    parts = [p for i, p in enumerate(toks) if not (p == HIDDEN and i and toks[i - 1] == HIDDEN)]
     return " ".join(parts) if len(parts) <= max_words else " ".join(parts[:max_words]) + "…"
 
 

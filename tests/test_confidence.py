@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from mockprep import confidence
+from mockprep.analysis import Analysis
 from mockprep.confidence import Confidence
 from mockprep.words import Filler, Word
 
@@ -141,7 +142,7 @@ def test_noisy_quiet_and_clipped_recordings_through_the_analysis() -> None:
     before the recogniser); under white noise at 5 dB SNR the transcript is doubtful, says so, and counts no
     filler in its doubtful stretches."""
     from mockprep import audio
-    from mockprep.analysis import Analysis, analyze_audio
+    from mockprep.analysis import analyze_audio
     from tests.conftest import FIXTURES
 
     x = audio.load(FIXTURES / "strong_47s.flac").samples[: 20 * SR]
@@ -163,3 +164,76 @@ def test_noisy_quiet_and_clipped_recordings_through_the_analysis() -> None:
     spans = noisy.confidence.stretches(noisy.words)
     assert noisy.delivery is not None
     assert not [f for f in noisy.delivery.fillers if any(a <= (f.start + f.end) / 2 <= b for a, b in spans)]
+
+
+# ---------------------------------------------------------------- no evidence from doubtful words
+
+
+def _quiet(x: np.ndarray, db: float) -> np.ndarray:
+    """A recording made far too quietly: scaled down over a microphone's hiss, then stored as 16-bit."""
+    hiss = np.random.default_rng(2).normal(0, 10 ** (-75 / 20), x.size)
+    return np.round((x * 10 ** (db / 20) + hiss) * 32767) / 32767
+
+
+def _noisy(x: np.ndarray, snr_db: float) -> np.ndarray:
+    power = float(np.mean(x[np.abs(x) > 0.01] ** 2))
+    return x + np.random.default_rng(0).normal(0, np.sqrt(power / 10 ** (snr_db / 10)), x.size)
+
+
+def _heard_only(a: Analysis) -> None:
+    """Nothing the feedback or the checks show as said comes from a doubtful stretch, and no unsure check
+    passes or gives a tip."""
+    import re
+
+    from mockprep.text import analysis_text
+
+    spans = a.confidence.doubtful_spans(a.words)
+    trusted = [w for w in a.words if not any(s <= (w.start + w.end) / 2 <= e for s, e in spans)]
+    fillers = {f.word for f in a.delivery.fillers}
+    heard = " ".join(w.text for w in trusted)
+    everywhere = set(heard.split()) | set(analysis_text(heard).split()) | fillers | {"…"}  # "three" is "3" too
+    evidence = [t.evidence for t in a.gaps] + [c.evidence for c in a.assessment.checks.values() if c.evidence]
+    for ev in evidence:
+        window = {w.text for w in trusted if ev.start - 1e-6 <= w.start <= ev.end + 1e-6} | {"…"}
+        assert set(ev.quote.rstrip("…").split()) <= window, ev
+    texts = [t.message for t in a.gaps] + [c.detail for c in a.assessment.checks.values()]
+    only_in_doubt = {w.text for w in a.words} - everywhere  # (tips also suggest wordings: “My job was to…”)
+    for q in (q for text in texts for q in re.findall(r"“([^”]*)”", text)):
+        assert not set(q.rstrip("…").split()) & only_in_doubt, q
+    assert all(t.evidence.said for t in a.gaps)
+    unsure = {cid.value for cid, c in a.assessment.checks.items() if c.unsure}
+    assert not any(c.passed for c in a.assessment.checks.values() if c.unsure)
+    assert not unsure & {t.id.value for t in a.gaps}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fixture", "qtype", "spoil"), [
+    ("audio/strong_47s", "story", "noisy"), ("audio/strong_47s", "story", "quiet"),
+    ("audio/strong_47s", "story", "clipped"), ("rubric_audio/motivation_good_role", "motivation", "noisy")])
+def test_doubtful_recordings_quote_and_judge_only_what_was_heard_with_confidence(fixture: str, qtype: str,
+                                                                                 spoil: str) -> None:
+    """White noise at 5 dB SNR, 44 dB too quiet (16-bit, over a microphone's hiss), clipped at 60 dB of
+    overdrive: each through the real recogniser gives a doubtful transcript; the feedback says so, and no tip,
+    quote or check rests on its doubtful stretches. The clean recording is judged with nothing hidden."""
+    from mockprep import audio
+    from mockprep.analysis import analyze_audio
+    from mockprep.assessment import QuestionType
+    from tests.conftest import FIXTURES
+
+    x = audio.load(FIXTURES.parent / f"{fixture}.flac").samples
+    y = {"noisy": lambda: _noisy(x, 5.0), "quiet": lambda: _quiet(x, -44.0),
+         "clipped": lambda: np.clip(x * 1000, -1, 1)}[spoil]()
+    a = analyze_audio(audio.from_array(y.astype(np.float32), SR, SR), "Q?", question_type=QuestionType(qtype))
+    assert a.ok and a.confidence is not None and a.confidence.doubtful, a.confidence
+    assert any("may be wrong" in n and "nor quotes or judges them" in n for n in a.notes)
+    spans = a.confidence.doubtful_spans(a.words)
+    assert any(any(s <= (w.start + w.end) / 2 <= e for s, e in spans) for w in a.words)
+    _heard_only(a)
+    said = " ".join(s.text for s in a.assessment.sentences)
+    assert said == " ".join(w.text for w in a.words)  # the transcript view keeps every word, to mark them
+    assert Analysis.from_dict(a.to_dict()).to_dict() == a.to_dict()
+    if spoil == "noisy" and qtype == "story":
+        clean = analyze_audio(audio.from_array(x, SR, SR), "Q?", question_type=QuestionType(qtype))
+        assert clean.confidence is not None and not clean.confidence.doubtful
+        assert clean.confidence.doubtful_spans(clean.words) == []
+        assert not any(c.unsure for c in clean.assessment.checks.values())

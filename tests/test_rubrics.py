@@ -4,6 +4,7 @@ with the new rubrics. Written answers are timed at 150 words a minute (rubrics.t
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import cache
 from pathlib import Path
@@ -13,12 +14,14 @@ import yaml
 
 from mockprep import drill, feedback, mock, rubrics
 from mockprep.analysis import Analysis
-from mockprep.assessment import Assessment, CheckId, QuestionType, Rubric
+from mockprep.assessment import Assessment, Check, CheckId, QuestionType, Rubric
+from mockprep.confidence import Confidence
 from mockprep.config import SETTINGS
 from mockprep.delivery import Delivery
 from mockprep.render import feedback_html
 from mockprep.sentences import split_sentences
 from mockprep.star import WEIGHTS as STAR_WEIGHTS
+from mockprep.words import Evidence, Word, hide, quote
 
 DATA = Path(__file__).resolve().parent / "data"
 C = CheckId
@@ -204,6 +207,13 @@ def test_a_negated_cliche_is_not_a_cliche() -> None:
     assert a.checks[C.GENUINE_TRAIT].passed
 
 
+def test_what_the_employer_does_is_specific_but_what_it_values_or_offers_is_not() -> None:
+    does = judge(Rubric.MOTIVATION, "Your hospital also trains its own theatre nurses, and I'd really like to be one.")
+    praise = judge(Rubric.MOTIVATION, "Your company really values its people and offers great benefits.")
+    assert does.checks[C.SPECIFIC_TO_EMPLOYER].passed and does.checks[C.FORWARD_LOOKING].passed
+    assert not praise.checks[C.SPECIFIC_TO_EMPLOYER].passed
+
+
 def test_neutral_facts_about_leaving_are_not_blame() -> None:
     a = judge(Rubric.MOTIVATION, "The office is closing in June. There's no data team to grow into there.")
     assert a.checks[C.NO_BLAME].passed
@@ -218,7 +228,7 @@ def test_introduction_parts_come_in_order_for_the_timeline() -> None:
 
 # ---------------------------------------------------------------- the held-out bar (measure only)
 
-KNOWN_BELOW_BAR = {"held-motiv-07"}  # scores 65: specific_to_employer and forward_looking missed (docs/scoring.md)
+KNOWN_BELOW_BAR: set[str] = set()  # held-out pairs known to miss the bar (docs/scoring.md): none now
 
 
 def heldout_pairs() -> list:
@@ -384,3 +394,135 @@ def test_every_check_of_the_other_rubrics_has_its_gap_under_the_same_id() -> Non
     ids = {CheckId(cid) for pairs in weights for cid, _ in pairs}
     assert CheckId.LENGTH_FITS in ids
     assert {feedback.GapId(c.value).value for c in ids} == {c.value for c in ids}
+
+
+# ---------------------------------------------------------------- no evidence from doubtful words (issue 14)
+
+
+def in_doubt(text: str) -> tuple[list[list[Word]], list[Word], list[tuple[float, float]]]:
+    """A written answer whose [bracketed] words the recogniser was unsure of: its sentences, its words, and the
+    doubtful stretches as the analysis would find them (confidence.Confidence, margins included)."""
+    ws = [Word(w.text.strip("[]"), w.start, w.end, 0.2 if w.text.startswith("[") else 0.95)
+          for w in rubrics.text_words(text)]
+    marked = tuple(i for i, w in enumerate(ws) if w.probability < 0.5)
+    spans = Confidence(0.5, True, marked).doubtful_spans(ws)
+    return split_sentences(ws), ws, spans
+
+
+def doubtful_answer(rubric: Rubric, text: str, question: str | None = None) -> tuple[Assessment, list[feedback.Tip]]:
+    chunks, ws, spans = in_doubt(text)
+    duration = ws[-1].end + 0.3
+    a = rubrics.assess_in_doubt(rubric, chunks, spans, duration, 120.0, question=question)
+    d = Delivery(wpm=150.0, articulation_wpm=160.0, first_word_s=0.3, speech_s=duration - 1, speech_start=0.3,
+                 speech_end=ws[-1].end, word_count=len(ws), pauses=(), fillers=(), pitch_range_st=6.0,
+                 loudness_std_db=4.0, monotone=False)
+    return a, feedback.gaps(a, d, hide(ws, spans), duration, 120.0)
+
+
+def quoted(a: Assessment, tips: list[feedback.Tip]) -> str:
+    """Everything the feedback and the checks show as said: quotes, details and tip messages."""
+    parts = [t.message + " " + t.evidence.quote for t in tips]
+    parts += [c.detail + " " + (c.evidence.quote if c.evidence else "") for c in a.checks.values()]
+    return " ".join(parts).lower()
+
+
+def test_a_trusted_transcript_is_judged_as_before() -> None:
+    text = corpus("rubric_corpus.yaml")[0]["text"]
+    ws = rubrics.text_words(text)
+    chunks = split_sentences(ws)
+    assert rubrics.assess_in_doubt(Rubric.INTRODUCTION, chunks, [], ws[-1].end, 120.0) == \
+        rubrics.assess(Rubric.INTRODUCTION, chunks, ws[-1].end, 120.0)
+
+
+def test_doubtful_words_and_their_neighbours_are_hidden_and_quoted_as_one_gap() -> None:
+    _, ws, spans = in_doubt("We moved the whole [warehouse] onto the new scanners in March.")
+    shown = [w.text for w in hide(ws, spans)]
+    assert shown == ["We", "moved", "the", "…", "…", "…", "the", "new", "scanners", "in", "March."]
+    assert quote(hide(ws, spans)) == "We moved the … the new scanners in March."
+    assert Evidence("… the new scanners", 1.0, 2.0).said and Evidence("Delegating.", 1.0, 2.0).said
+    assert not Evidence("…", 1.0, 2.0).said and not Evidence("I … big …", 1.0, 2.0).said
+
+
+def test_a_check_that_would_pass_on_doubtful_words_alone_is_left_unsure_and_scores_nothing() -> None:
+    text = ("I've run the night shift at a parcel depot for three years and built its loading plan. "
+            "Your depot is opening a second sorting line. Longer term I'd [like] to supervise a line of my own.")
+    clear, _ = doubtful_answer(Rubric.MOTIVATION, text.replace("[", "").replace("]", ""))
+    a, tips = doubtful_answer(Rubric.MOTIVATION, text)
+    assert clear.checks[C.FORWARD_LOOKING].passed
+    fwd = a.checks[C.FORWARD_LOOKING]
+    assert not fwd.passed and fwd.unsure and fwd.evidence is None
+    assert not a.failed(C.FORWARD_LOOKING)  # not judged: neither a pass nor a fault
+    assert a.score == clear.score - dict(SETTINGS.motivation_weights)["forward_looking"]
+    assert C.FORWARD_LOOKING.value not in {t.id.value for t in tips}  # no tip for what may have been said
+    assert "like" not in quoted(a, tips).split()
+
+
+def test_a_fault_heard_only_in_doubtful_words_is_neither_quoted_nor_passed() -> None:
+    text = ("My manager is a [nightmare] and I'm tired of it. I've spent two years building the returns process, "
+            "and your team is rolling it out to every store.")
+    clear, clear_tips = doubtful_answer(Rubric.MOTIVATION, text.replace("[", "").replace("]", ""))
+    a, tips = doubtful_answer(Rubric.MOTIVATION, text)
+    assert clear.failed(C.NO_BLAME) and "nightmare" in quoted(clear, clear_tips)
+    assert a.checks[C.NO_BLAME].unsure and not a.checks[C.NO_BLAME].passed
+    assert "nightmare" not in quoted(a, tips) and C.NO_BLAME.value not in {t.id.value for t in tips}
+
+
+STORY = ("At my last job I was a support lead at a software company. Our refund queue had grown to three weeks of "
+         "waiting. I was responsible for getting it under two days. I sorted the backlog by type and found half "
+         "were duplicates. I wrote a script that merged the duplicates. Then I trained two colleagues on the refund "
+         "tool. As a result the wait fell sharply. Complaints about refunds dropped by {n} percent that quarter.")
+
+
+def test_a_star_result_whose_number_is_in_doubt_is_not_called_unmeasured_nor_credited() -> None:
+    clear, _ = doubtful_answer(Rubric.STAR, STORY.format(n="forty"))
+    a, tips = doubtful_answer(Rubric.STAR, STORY.format(n="[forty]"))
+    assert clear.checks[C.RESULT_QUANTIFIED].passed
+    assert a.checks[C.RESULT_QUANTIFIED].unsure and not a.checks[C.RESULT_QUANTIFIED].passed
+    assert a.score is not None and clear.score is not None and a.score < clear.score
+    assert feedback.GapId.RESULT_NOT_QUANTIFIED not in {t.id for t in tips}  # it may well have had a number
+    assert "forty" not in quoted(a, tips) and all(t.evidence.said for t in tips)
+
+
+def test_a_star_result_heard_only_in_doubt_is_not_called_missing() -> None:
+    story = STORY.format(n="forty").replace("As a result the wait fell sharply. Complaints about refunds dropped by "
+                                            "forty percent that quarter.",
+                                            "[As] [a] [result] [complaints] [dropped] [by] [forty] [percent.]")
+    a, tips = doubtful_answer(Rubric.STAR, story)
+    assert a.checks[C.ALL_PARTS_PRESENT].unsure
+    assert not {t.id for t in tips} & {feedback.GapId.MISSING_RESULT, feedback.GapId.RESULT_NOT_QUANTIFIED}
+    assert "forty" not in quoted(a, tips) and "complaints" not in quoted(a, tips)
+
+
+def test_no_check_passes_and_no_tip_quotes_from_an_answer_heard_only_in_doubt() -> None:
+    text = "[I] [tend] [to] [say] [yes] [to] [everything.] [So] [I] [started] [a] [list.]"
+    a, tips = doubtful_answer(Rubric.STRENGTH_WEAKNESS, text, "What's your greatest weakness?")
+    assert not a.checks[C.NAMES_TRAIT].passed and not a.checks[C.STEPS_TAKEN].passed
+    assert tips == [] and "list" not in quoted(a, tips)
+
+
+@pytest.mark.parametrize("it", [it for it in corpus("rubric_corpus.yaml") if it["quality"] == "good"][::7],
+                         ids=item_id)
+def test_every_fifth_word_in_doubt_is_never_quoted(it: dict) -> None:
+    toks = it["text"].split()
+    marked = {i for i in range(2, len(toks), 5)}
+    text = " ".join(f"[{t}]" if i in marked else t for i, t in enumerate(toks))
+    a, tips = doubtful_answer(Rubric(it["type"]), text, it["question"])
+    _, ws, spans = in_doubt(text)
+    hidden = {round(w.start, 2) for w, h in zip(ws, hide(ws, spans), strict=True) if h.text != w.text}
+    assert all(t.evidence.said for t in tips)
+    for ev in [t.evidence for t in tips] + [c.evidence for c in a.checks.values() if c.evidence]:
+        inside = [w for w in ws if ev.start - 1e-6 <= w.start <= ev.end + 1e-6]
+        shown = [w.text for w in inside if round(w.start, 2) not in hidden]
+        assert all(tok in shown or tok in ("…", "") for tok in ev.quote.rstrip("…").split()), ev
+    assert all(c.passed is False for c in a.checks.values() if c.unsure)
+
+
+def test_an_unsure_check_is_stored_and_read_back() -> None:
+    an = analysis_of(QuestionType.MOTIVATION, "Your team is moving to live chat. I set up chat at my last job.")
+    checks = dict(an.assessment.checks)
+    checks[C.NO_BLAME] = Check(False, rubrics.UNSURE, None, unsure=True)
+    an = dataclasses.replace(an, assessment=dataclasses.replace(an.assessment, checks=checks))
+    d = an.to_dict()
+    assert d["assessment"]["checks"]["no_blame"]["unsure"] is True
+    back = Analysis.from_dict(json.loads(json.dumps(d)))
+    assert back.assessment.checks[C.NO_BLAME].unsure and not back.assessment.failed(C.NO_BLAME)
