@@ -268,7 +268,7 @@ def _transcript(a: Analysis) -> str:
             while pauses and pauses[0].start <= w.start:
                 p = pauses.pop(0)
                 out.append(f'<span class="mp-pause" title="pause at {clock(p.start)}" {_seek(p.start)}>'
-                           f'⏸ {p.duration:.1f} s</span> ')
+                           f'‖ {p.duration:.1f} s</span> ')  # a glyph every font has
             is_filler = any(f.start - 0.05 <= w.start <= f.end + 0.05 for f in fillers)
             text = escape(w.text)
             if wi in doubtful:
