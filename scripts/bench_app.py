@@ -46,13 +46,14 @@ def vm(pid: int, key: str) -> float:
 
 
 def wait_usable(url: str) -> None:
-    """The page, its config, and the recorder's routes (405 to a GET once they exist)."""
+    """The page, its config, and mockprep's own routes (its static files: the recorder's routes are on the same
+    app, registered before it serves; a GET to them is now answered by the Gradio mount, 404, not 405)."""
     while True:
         try:
             if requests.get(url, timeout=1).ok and requests.get(url + "config", timeout=1).ok and \
-                    requests.get(url + "mockprep/live/x/start", timeout=1).status_code == 405:
+                    requests.get(url + "mockprep/static/app.js", timeout=1).ok:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or too slow to answer while it starts on a busy machine
             pass
         time.sleep(0.05)
 
