@@ -18,6 +18,7 @@ import numpy as np
 from mockprep import audio as audio_mod
 from mockprep import delivery as delivery_mod
 from mockprep import feedback as feedback_mod
+from mockprep import levels
 from mockprep import rubrics as rubrics_mod
 from mockprep.assessment import RUBRIC_OF, Assessment, Check, CheckId, Part, QuestionType, Rubric
 from mockprep.confidence import Confidence
@@ -25,11 +26,12 @@ from mockprep.confidence import assess as assess_confidence
 from mockprep.config import SETTINGS, Settings
 from mockprep.delivery import Delivery
 from mockprep.feedback import GapId, Severity, Tip
+from mockprep.levels import Envelope
 from mockprep.sentences import Sentence, split_sentences
 from mockprep.stream import StreamSession, read_whole
 from mockprep.words import Evidence, Filler, Span, Word, clock, hide
 
-CONTRACT_VERSION = 2
+CONTRACT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Analysis:
     timings: dict[str, float] = field(default_factory=dict)
     # How far the transcript can be trusted (None when no speech was found, or stored before it existed).
     confidence: Confidence | None = None
+    # The recording's loudness, for the shape of the answer (None when no speech was found, or stored before it).
+    envelope: Envelope | None = None
 
     @property
     def rubric(self) -> Rubric:
@@ -124,6 +128,7 @@ class Analysis:
             "notes": list(self.notes),
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
             "confidence": self.confidence.to_dict() if self.confidence else None,
+            "loudness": {"step_s": self.envelope.step_s, "db": list(self.envelope.db)} if self.envelope else None,
         }
 
     @classmethod
@@ -142,7 +147,9 @@ class Analysis:
                    float(d.get("duration_s") or 0.0), words, delivery, assessment, all_gaps,
                    _capture_from(d["capture"]) if d.get("capture") else None, tuple(d.get("notes") or ()),
                    {k: float(v) for k, v in (d.get("timings") or {}).items()},
-                   Confidence.from_dict(d["confidence"]) if d.get("confidence") else None)
+                   Confidence.from_dict(d["confidence"]) if d.get("confidence") else None,
+                   Envelope(float(d["loudness"]["step_s"]), tuple(int(v) for v in d["loudness"]["db"]))
+                   if d.get("loudness") else None)
 
 
 # ---------------------------------------------------------------- to and from plain data
@@ -292,9 +299,13 @@ def analyze_audio(a: audio_mod.Audio, question: str | None = None, limit_s: floa
     gaps = feedback_mod.gaps(assessment, d, hide(words, spans), duration, limit, settings)
     if spans:  # tips were drawn from the words heard with confidence; the transcript shows every word
         assessment = rubrics_mod.as_said(assessment, chunks)
-    timings["analyze_s"] = timings["delivery_s"] + timings["assess_s"]
+    t = time.perf_counter()
+    # From the samples both paths hold (a stream's buffer is the file's decode), so they draw the same shape.
+    envelope = levels.envelope(a.samples, settings)
+    timings["envelope_s"] = time.perf_counter() - t
+    timings["analyze_s"] = timings["delivery_s"] + timings["assess_s"] + timings["envelope_s"]
     return Analysis("ok", None, question, question_type, limit, duration, tuple(words), d, assessment, tuple(gaps),
-                    capture, notes, timings, trust)
+                    capture, notes, timings, trust, envelope)
 
 
 def analyze(path: str | Path, question: str | None = None, limit_s: float | None = None,

@@ -89,6 +89,10 @@ class Settings:
     long_pause_s: float = 1.5
     frame_s: float = 0.025
     hop_s: float = 0.010
+    # The loudness envelope drawn as the shape of the answer: one level (dB) per this many seconds, 1200
+    # numbers for a 2-minute answer, and drawn over this many dB below the loudest of them.
+    envelope_step_s: float = 0.1
+    envelope_range_db: float = 45.0
     # A frame is silent when it is this far below the loud speech level or close to the noise floor.
     silence_below_peak_db: float = 35.0
     silence_above_floor_db: float = 8.0

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+import numpy as np
+
 from mockprep.analysis import Analysis
 from mockprep.assessment import RUBRIC_NAMES, Assessment, Rubric
 from mockprep.config import SETTINGS, Settings
@@ -20,6 +22,7 @@ STAR_COLORS = {"situation": "#3b82f6", "task": "#a855f7", "action": "#16a34a", "
 PART_COLORS = ("#3b82f6", "#a855f7", "#16a34a", "#d97706", "#0891b2")
 OTHER_COLOR = "#9ca3af"
 GAUGE_WPM = (80.0, 220.0)  # the span of the pace gauge
+SHAPE_COLUMNS = 600  # the most columns the loudness is drawn in (the feedback is rarely wider in pixels)
 
 
 def part_name(name: str) -> str:
@@ -76,7 +79,7 @@ def feedback_html(a: Analysis, settings: Settings = SETTINGS) -> str:
         return (f'{notes}<div class="mp-card mp-warn"><b>{escape(a.message or "No speech found.")}</b>'
                 f'<p>Recording length {clock(a.duration_s)}.</p></div>')
     parts = [notes, _header(a), _tips(list(a.feedback(settings))), _timeline(a.assessment, settings),
-             _shape(a), _transcript(a), _delivery(a, settings), _checks(a.assessment)]
+             _shape(a, settings), _transcript(a), _delivery(a, settings), _checks(a.assessment)]
     return '<div class="mp-feedback">' + "".join(parts) + "</div>"
 
 
@@ -144,13 +147,14 @@ def _bar(name: str, share: float, title: str, color: str) -> str:
             f'background:{color}">{escape(name) if share > 0.04 else ""}</div>')
 
 
-def _shape(a: Analysis) -> str:
-    """The whole recording on one line: each word where it was said, coloured by its part, the long pauses,
-    the fillers and the time limit; a click plays from there (static/app.js). Drawn from the word times the
-    analysis already has: nothing is decoded again."""
+def _shape(a: Analysis, settings: Settings = SETTINGS) -> str:
+    """The whole recording on one line: its loudness coloured by the part being told, the long pauses, the
+    fillers and the time limit; a click plays from there (static/app.js). Drawn from the analysis's loudness
+    envelope, or from the word times for an attempt stored before the envelope existed: nothing is decoded."""
     assert a.assessment is not None and a.delivery is not None
     span = max(a.duration_s, a.limit_s, 1.0)
     colors = part_colors(a.assessment)
+    label_at = [(s.start, s.end, colors.get(s.label, OTHER_COLOR)) for s in a.assessment.sentences]
 
     def x(t: float) -> str:
         return f"{max(0.0, min(t, span)) / span * 1000:.1f}"
@@ -159,27 +163,19 @@ def _shape(a: Analysis) -> str:
         return f"{max(0.8, (min(t1, span) - max(t0, 0.0)) / span * 1000):.1f}"
 
     out = [f'<svg class="mp-shape" data-span="{span:.2f}" viewBox="0 0 1000 64" preserveAspectRatio="none" '
-           'role="img" aria-label="The recording over time: words by part, pauses, fillers and the time limit">']
-    for s in a.assessment.sentences:
-        out.append(f'<rect x="{x(s.start)}" y="4" width="{w(s.start, s.end)}" height="40" '
-                   f'fill="{colors.get(s.label, OTHER_COLOR)}" opacity=".14"/>')
-    label_at = [(s.start, s.end, s.label) for s in a.assessment.sentences]
-    k = 0
-    for wd in a.words:
-        while k + 1 < len(label_at) and wd.start >= label_at[k + 1][0] - 1e-6:
-            k += 1
-        color = colors.get(label_at[k][2], OTHER_COLOR) if label_at else OTHER_COLOR
-        h = 14 + 22 * min(1.0, max(0.0, wd.end - wd.start) / 0.5)  # longer words stand taller, like their sound
-        out.append(f'<rect x="{x(wd.start)}" y="{24 - h / 2:.1f}" width="{w(wd.start, wd.end)}" height="{h:.1f}" '
-                   f'fill="{color}"/>')
+           'role="img" aria-label="The recording over time: loudness by part, pauses, fillers and the time limit">']
+    out += [f'<rect x="{x(t0)}" y="2" width="{w(t0, t1)}" height="44" fill="{c}" opacity=".10"/>'
+            for t0, t1, c in label_at]
+    drawn = _envelope_paths(a, label_at, x, settings) if a.envelope and a.envelope.db else _word_bars(a, label_at, x, w)
+    out += drawn
     for p in a.delivery.pauses:
-        out.append(f'<rect class="mp-shape-pause" x="{x(p.start)}" y="44" width="{w(p.start, p.end)}" height="6" '
+        out.append(f'<rect class="mp-shape-pause" x="{x(p.start)}" y="48" width="{w(p.start, p.end)}" height="6" '
                    f'fill="#6b7280"><title>pause {p.duration:.1f} s at {clock(p.start)}</title></rect>')
     for f in a.delivery.fillers:
         out.append(f'<rect class="mp-shape-filler" x="{x(f.start)}" y="0" width="3" height="48" fill="#dc2626">'
                    f"<title>{escape(f.word)} at {clock(f.start)}</title></rect>")
     if a.limit_s < span + 1e-6:
-        out.append(f'<line class="mp-shape-limit" x1="{x(a.limit_s)}" x2="{x(a.limit_s)}" y1="0" y2="52" '
+        out.append(f'<line class="mp-shape-limit" x1="{x(a.limit_s)}" x2="{x(a.limit_s)}" y1="0" y2="56" '
                    f'stroke="#111827" stroke-dasharray="3 2" stroke-width="2"/>')
     step = 30 if span <= 240 else 60
     ticks = "".join(f'<span style="left:{float(x(t)) / 10:.1f}%">{clock(t)}</span>'
@@ -187,10 +183,67 @@ def _shape(a: Analysis) -> str:
     limit = (f'<span class="mp-shape-lim" style="left:{float(x(a.limit_s)) / 10:.1f}%">limit {clock(a.limit_s)}'
              "</span>") if a.limit_s <= span else ""
     out.append("</svg>")
+    what = "How loud you were, coloured by" if a.envelope and a.envelope.db else "Each bar is a word, coloured by"
+    legend = "".join(f'<span><i style="background:{c}"></i>{escape(part_name(n))}</span>'
+                     for n, c in colors.items() if n in a.assessment.parts)
     return (f'<div class="mp-card" id="mp-shape"><h3>The shape of your answer</h3>{"".join(out)}'
-            f'<div class="mp-shape-axis">{ticks}{limit}</div><p class="mp-hint">Each bar is a word, coloured by its '
-            "part; grey marks a long pause, red a filler, the dashed line the time limit. Click anywhere to hear "
-            "that moment.</p></div>")
+            f'<div class="mp-shape-axis">{ticks}{limit}</div><div class="mp-legend">{legend}</div>'
+            f'<p class="mp-hint">{what} its part; grey below marks a long pause, red a filler, the dashed line the '
+            "time limit. Click anywhere to hear that moment.</p></div>")
+
+
+def _color_at(label_at: list[tuple[float, float, str]], t: float, k: int) -> tuple[str, int]:
+    """The colour of the sentence said at t (sentences in order; k: where the last look-up ended), grey between."""
+    while k + 1 < len(label_at) and t >= label_at[k + 1][0] - 1e-6:
+        k += 1
+    if label_at and label_at[k][0] - 1e-6 <= t <= label_at[k][1] + 0.15:
+        return label_at[k][2], k
+    return OTHER_COLOR, k
+
+
+def _envelope_paths(a: Analysis, label_at: list[tuple[float, float, str]], x, settings: Settings) -> list[str]:
+    """The envelope mirrored about the middle line, one filled path per stretch of one colour; at most
+    SHAPE_COLUMNS columns (the loudest step of each), so a long answer draws no heavier than the screen."""
+    assert a.envelope is not None
+    db = np.asarray(a.envelope.db, np.float64)
+    k = max(1, -(-len(db) // SHAPE_COLUMNS))
+    cols = np.max(np.pad(db, (0, -len(db) % k), constant_values=-90.0).reshape(-1, k), axis=1)
+    step = a.envelope.step_s * k
+    top = float(cols.max())
+    level = np.clip((cols - (top - settings.envelope_range_db)) / settings.envelope_range_db, 0.0, 1.0)
+    half = 0.5 + 21.5 * level  # half the height of each column about y = 24
+    runs: list[tuple[str, list[int]]] = []
+    j = 0
+    for i in range(len(cols)):
+        color, j = _color_at(label_at, (i + 0.5) * step, j)
+        if runs and runs[-1][0] == color:
+            runs[-1][1].append(i)
+        else:
+            runs.append((color, [i]))
+    out = []
+    for color, idx in runs:
+        t0, t1 = idx[0] * step, (idx[-1] + 1) * step
+        upper = [f"{x(t0)} {24 - half[idx[0]]:.1f}", *(f"{x((i + 0.5) * step)} {24 - half[i]:.1f}" for i in idx),
+                 f"{x(t1)} {24 - half[idx[-1]]:.1f}"]
+        lower = [f"{x(t1)} {24 + half[idx[-1]]:.1f}",
+                 *(f"{x((i + 0.5) * step)} {24 + half[i]:.1f}" for i in reversed(idx)),
+                 f"{x(t0)} {24 + half[idx[0]]:.1f}"]
+        out.append(f'<path class="mp-shape-level" d="M{" L".join(upper + lower)}Z" fill="{color}"/>')
+    return out
+
+
+def _word_bars(a: Analysis, label_at: list[tuple[float, float, str]], x, w) -> list[str]:
+    """Each word where it was said, coloured by its part (an attempt stored without its loudness)."""
+    out = []
+    k = 0
+    for wd in a.words:
+        while k + 1 < len(label_at) and wd.start >= label_at[k + 1][0] - 1e-6:
+            k += 1
+        color = label_at[k][2] if label_at else OTHER_COLOR
+        h = 14 + 22 * min(1.0, max(0.0, wd.end - wd.start) / 0.5)  # longer words stand taller, like their sound
+        out.append(f'<rect class="mp-shape-word" x="{x(wd.start)}" y="{24 - h / 2:.1f}" width="{w(wd.start, wd.end)}" '
+                   f'height="{h:.1f}" fill="{color}"/>')
+    return out
 
 
 def _transcript(a: Analysis) -> str:
@@ -215,7 +268,7 @@ def _transcript(a: Analysis) -> str:
             while pauses and pauses[0].start <= w.start:
                 p = pauses.pop(0)
                 out.append(f'<span class="mp-pause" title="pause at {clock(p.start)}" {_seek(p.start)}>'
-                           f'⏸ {p.duration:.1f} s</span> ')
+                           f'‖ {p.duration:.1f} s</span> ')  # a glyph every font has
             is_filler = any(f.start - 0.05 <= w.start <= f.end + 0.05 for f in fillers)
             text = escape(w.text)
             if wi in doubtful:

@@ -8,8 +8,9 @@
     with open_browser("chromium", mic_wav=wav) as page:      # or open_browser("firefox", env=mic.env)
         page.goto(url); page.click("#rec"); page.wait_for_function("window.done", timeout=60_000)
 
-Page methods: goto, click, wait_for_selector, wait_for_function, inner_text, evaluate (a JS expression;
-a promise is awaited), screenshot, close. Timeouts are in milliseconds, as in both drivers.
+Page methods: goto, click, click_at (a point of the element, from its top left), press (a key, to the
+focused element), wait_for_selector, wait_for_function, inner_text, evaluate (a JS expression; a promise is
+awaited), screenshot, close. Timeouts are in milliseconds, as in both drivers.
 """
 
 from __future__ import annotations
@@ -108,6 +109,12 @@ class ChromiumPage:
     def click(self, selector: str) -> None:
         self._page.click(selector)
 
+    def click_at(self, selector: str, x: float, y: float) -> None:
+        self._page.click(selector, position={"x": x, "y": y})
+
+    def press(self, key: str) -> None:
+        self._page.keyboard.press(key)
+
     def wait_for_selector(self, selector: str, timeout: float = 30_000) -> None:
         self._page.wait_for_selector(selector, timeout=timeout)
 
@@ -196,6 +203,12 @@ class FirefoxPage:
 
     def click(self, selector: str) -> None:
         self._call("click", selector=selector)
+
+    def click_at(self, selector: str, x: float, y: float) -> None:
+        self._call("click_at", selector=selector, x=x, y=y)
+
+    def press(self, key: str) -> None:
+        self._call("press", key=key)
 
     def wait_for_selector(self, selector: str, timeout: float = 30_000) -> None:
         self._call("wait_for_selector", selector=selector, timeout=timeout)

@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, analysed, fixture_ids, truth
 
 CONTRACT = {"contract", "status", "message", "question", "question_type", "rubric", "limit_s", "duration_s",
             "speech_s", "over_limit_s", "transcript", "words", "delivery", "score", "assessment", "star", "feedback",
-            "gaps", "capture", "notes", "timings", "confidence"}
+            "gaps", "capture", "notes", "timings", "confidence", "loudness"}
 
 
 def test_contract_keys_and_json_round_trip() -> None:

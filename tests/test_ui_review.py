@@ -94,32 +94,61 @@ def test_every_moment_of_the_feedback_is_a_control_with_its_time() -> None:
     assert a.delivery.fillers and a.delivery.pauses
 
 
-def test_the_shape_of_the_answer_is_drawn_from_the_word_times() -> None:
-    from mockprep.render import feedback_html
+def shape_of(html: str) -> str:
+    return html.split('<svg class="mp-shape"')[1].split("</svg>")[0]
+
+
+def test_the_shape_of_the_answer_is_its_loudness_coloured_by_part() -> None:
+    from mockprep.render import STAR_COLORS, feedback_html
 
     a, _ = story()
     html = feedback_html(a)
-    shape = html.split('<svg class="mp-shape"')[1].split("</svg>")[0]
+    shape = shape_of(html)
     assert 'data-span="120.00"' in shape  # the recording is shorter than the limit: the axis runs to the limit
     assert html.index('id="mp-shape"') < html.index('id="mp-transcript"')
-    word_bars = re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="[\d.]+" fill="#', shape)
-    assert len(word_bars) == len(a.assessment.sentences) + len(a.words)
+    paths = re.findall(r'<path class="mp-shape-level" d="([^"]+)" fill="(#\w+)"', shape)
+    # One filled stretch per part told, in the story's order, with the silences between in grey.
+    told = [c for _, c in paths if c != "#9ca3af"]
+    assert [c for i, c in enumerate(told) if i == 0 or told[i - 1] != c] == [STAR_COLORS[p] for p in
+                                                                           ("situation", "task", "action", "result")]
+    assert "mp-shape-word" not in shape
+    # Loud where a word is, flat where it is silent: the tallest column sits inside a word, the silence of the
+    # 2 s pause is a hairline.
+    pts = [(float(px), float(py)) for d, _ in paths for px, py in re.findall(r"([\d.]+) ([\d.]+)", d)]
+    tallest = min(pts, key=lambda p: p[1])
+    t = tallest[0] / 1000 * 120
+    assert any(w.start - 0.1 <= t <= w.end + 0.1 for w in a.words)
+    p = a.delivery.pauses[0]
+    mid = (p.start + p.end) / 2 / 120 * 1000
+    assert min(py for px, py in pts if abs(px - mid) < 2) > 23
     assert shape.count('class="mp-shape-pause"') == len(a.delivery.pauses) == 1
     assert shape.count('class="mp-shape-filler"') == len(a.delivery.fillers) == 1
-    p = a.delivery.pauses[0]
     assert f'class="mp-shape-pause" x="{p.start / 120 * 1000:.1f}"' in shape
     assert 'class="mp-shape-limit" x1="1000.0"' in shape and "limit 2:00" in html
+
+
+def test_an_attempt_stored_without_its_loudness_is_drawn_from_its_word_times() -> None:
+    from mockprep.render import feedback_html
+
+    a, _ = story()
+    old = {k: v for k, v in a.to_dict().items() if k != "loudness"}  # contract 2
+    back = Analysis.from_dict({**old, "contract": 2})
+    assert back.envelope is None
+    shape = shape_of(feedback_html(back))
+    assert "mp-shape-level" not in shape
+    assert shape.count('class="mp-shape-word"') == len(a.words)
     assert 'fill="#16a34a"' in shape  # the action's words in the action's colour
+    assert shape.count('class="mp-shape-filler"') == 1 and 'class="mp-shape-limit"' in shape
 
 
-def test_the_shape_costs_nothing_next_to_the_latency_bar() -> None:
-    from mockprep.render import _shape
+def test_a_long_answer_is_drawn_in_a_bounded_number_of_columns() -> None:
+    from mockprep.render import SHAPE_COLUMNS, _shape
 
-    long, _ = synth([" ".join(STORY)] * 6)  # ~130 words, ~50 s
-    t = time.perf_counter()
-    for _ in range(20):
-        _shape(long)
-    assert (time.perf_counter() - t) / 20 < 0.02
+    long, _ = synth([" ".join(STORY)] * 11)  # ~100 s
+    assert len(long.envelope.db) > SHAPE_COLUMNS
+    points = sum(d.count(" L") + 1 for d in re.findall(r'class="mp-shape-level" d="([^"]+)"', _shape(long)))
+    runs = _shape(long).count("mp-shape-level")
+    assert points <= 2 * (SHAPE_COLUMNS + 2 * runs)
 
 
 def test_a_time_inside_a_longer_time_is_left_alone() -> None:

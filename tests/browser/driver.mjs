@@ -2,7 +2,8 @@
 // tests: one JSON command a line on stdin, one JSON answer a line on stdout (tests/browsers.py speaks it).
 //
 //   {"id": 1, "cmd": "goto", "url": "http://127.0.0.1:8000/"}      -> {"id": 1, "ok": true, "value": null}
-//   cmds: goto, click, wait_for_selector, wait_for_function, inner_text, evaluate, screenshot, close
+//   cmds: goto, click, click_at, press, wait_for_selector, wait_for_function, inner_text, evaluate, screenshot,
+//   close
 //   an error answers {"id": n, "ok": false, "error": "..."}; the first line out is {"ready": true, ...}.
 //
 // Options come as one JSON argument: {"executablePath", "prefs", "headless", "args"}. The environment is
@@ -43,6 +44,9 @@ try {
 const commands = {
   goto: (c) => page.goto(c.url, {timeout: c.timeout ?? 60_000, waitUntil: 'load'}).then(() => null),
   click: (c) => page.click(c.selector),
+  // A point of the element, from its top left corner (a timeline clicked at one moment).
+  click_at: (c) => page.click(c.selector, {offset: {x: c.x, y: c.y}}),
+  press: (c) => page.keyboard.press(c.key),
   wait_for_selector: (c) => page.waitForSelector(c.selector, {timeout: c.timeout ?? 30_000}).then(() => null),
   wait_for_function: (c) => page.waitForFunction(c.expression, {timeout: c.timeout ?? 30_000,
     polling: c.polling ?? 100}).then((h) => h.jsonValue()),
