@@ -129,3 +129,10 @@ def parts_of(sents: list[Sentence], names: tuple[str, ...]) -> dict[str, Part]:
 def weighted_score(checks: dict[CheckId, Check], weights: dict[CheckId, float]) -> float:
     """The sum of the weights of the checks that passed."""
     return sum(w for cid, w in weights.items() if checks[cid].passed)
+
+
+def unscored_reason(rubric: Rubric) -> str:
+    """Why an answer has no content score: an open question is judged on delivery only; any other answer was
+    not heard clearly enough to judge (rubrics.assess_in_doubt)."""
+    return ("mockprep gives no content score here, only feedback on how you said it" if rubric == Rubric.OPEN
+            else "Not scored: too much of what it would be judged on was not heard clearly")

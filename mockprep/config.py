@@ -80,6 +80,10 @@ class Settings:
     # A word with no sound under it this far below the loudest speech is a hallucination.
     hallucination_below_peak_db: float = 40.0
 
+    # A doubtful transcript whose checks are unsure this often (a share of them) gets no content score: a low
+    # score would read as a weak answer when it only means "not heard clearly" (docs/scoring.md).
+    unscored_unsure_share: float = 0.5
+
     # No speech: below this much voiced, transcribed speech the answer is not analysed.
     min_speech_s: float = 1.0
     min_words: int = 3

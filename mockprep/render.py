@@ -12,7 +12,7 @@ from html import escape
 import numpy as np
 
 from mockprep.analysis import Analysis
-from mockprep.assessment import RUBRIC_NAMES, Assessment, Rubric
+from mockprep.assessment import RUBRIC_NAMES, Assessment, Rubric, unscored_reason
 from mockprep.config import SETTINGS, Settings
 from mockprep.feedback import Tip
 from mockprep.words import clock
@@ -92,8 +92,7 @@ def _header(a: Analysis) -> str:
     rubric = RUBRIC_NAMES[a.rubric]
     if a.score is None:
         score = '<div class="mp-score mp-noscore" id="mp-score">–</div>'
-        what = (f"Judged as: {escape(rubric)}. mockprep gives no content score here, only feedback on how "
-                "you said it")
+        what = f"Judged as: {escape(rubric)}. {unscored_reason(a.rubric)}"
     else:
         score = f'<div class="mp-score" id="mp-score">{a.score}<small>/100</small></div>'
         what = f"Judged as: {escape(rubric)}"

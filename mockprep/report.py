@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mockprep.assessment import RUBRIC_NAMES
+from mockprep.assessment import RUBRIC_NAMES, unscored_reason
 from mockprep.config import SETTINGS, Settings
 from mockprep.render import feedback_html
 from mockprep.store import Attempt, Store
@@ -33,7 +33,7 @@ def attempt_markdown(a: Attempt, audio_name: str | None = None, settings: Settin
         return "\n".join(lines) + "\n"
     x, dl = d.assessment, d.delivery
     lines += [f"> {n}" for n in d.notes] + ([""] if d.notes else [])
-    score = f"**Score {d.score}/100**" if d.score is not None else "**No content score** (open question)"
+    score = f"**Score {d.score}/100**" if d.score is not None else f"**No content score**: {unscored_reason(d.rubric)}"
     lines += [f"{score} · judged as {RUBRIC_NAMES[d.rubric]} · length {clock(d.duration_s)} of {clock(d.limit_s)}"
               + (f" · {d.over_limit_s:.0f} s over the limit" if d.over_limit_s else ""), ""]
     if x.parts:

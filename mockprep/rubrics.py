@@ -914,7 +914,9 @@ def assess_in_doubt(rubric: Rubric, chunks: list[list[Word]], spans: list[tuple[
     full = assess(rubric, chunks, duration_s, limit_s, settings, question).checks
     checks = {cid: Check(False, UNSURE, None, unsure=True) if cid in full and full[cid].passed != c.passed else c
               for cid, c in a.checks.items()}
-    if rubric == Rubric.STAR:
+    if sum(c.unsure for c in checks.values()) >= settings.unscored_unsure_share * len(checks):
+        score = None  # too little was heard clearly to judge: no score rather than a low one
+    elif rubric == Rubric.STAR:
         score = star_mod.score(checks, a.parts, settings)
     else:
         score = round(weighted_score(checks, weights_of(rubric, settings)))

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mockprep.analysis import Analysis
-from mockprep.assessment import RUBRIC_NAMES, Rubric
+from mockprep.assessment import RUBRIC_NAMES, Rubric, unscored_reason
 from mockprep.config import SETTINGS, Settings
 from mockprep.words import clock
 
@@ -33,7 +33,7 @@ def print_report(a: Analysis, console: Console | None = None, settings: Settings
         return
     x, dl, colors = a.assessment, a.delivery, _colors(a)
     over = f"  {a.over_limit_s:.0f} s over the limit" if a.over_limit_s else ""
-    score = f"Score {a.score}/100" if a.score is not None else "No content score (open question: delivery only)"
+    score = f"Score {a.score}/100" if a.score is not None else unscored_reason(a.rubric)
     console.print(Text.assemble((score, "bold"), f"   judged as {RUBRIC_NAMES[a.rubric]}",
                                 f"   length {clock(a.duration_s)} of {clock(a.limit_s)}", (over, "red")))
     console.print()

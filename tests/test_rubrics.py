@@ -14,7 +14,7 @@ import yaml
 
 from mockprep import drill, feedback, mock, rubrics
 from mockprep.analysis import Analysis
-from mockprep.assessment import Assessment, Check, CheckId, QuestionType, Rubric
+from mockprep.assessment import Assessment, Check, CheckId, QuestionType, Rubric, unscored_reason
 from mockprep.confidence import Confidence
 from mockprep.config import SETTINGS
 from mockprep.delivery import Delivery
@@ -526,3 +526,14 @@ def test_an_unsure_check_is_stored_and_read_back() -> None:
     assert d["assessment"]["checks"]["no_blame"]["unsure"] is True
     back = Analysis.from_dict(json.loads(json.dumps(d)))
     assert back.assessment.checks[C.NO_BLAME].unsure and not back.assessment.failed(C.NO_BLAME)
+
+
+def test_an_answer_heard_mostly_in_doubt_gets_no_score_rather_than_a_low_one() -> None:
+    text = ("I've run the night shift at a parcel depot for three years and built its loading plan. "
+            "Your depot is opening a second sorting line. Longer term I'd like to supervise a line of my own.")
+    clear, _ = doubtful_answer(Rubric.MOTIVATION, text)
+    a, _ = doubtful_answer(Rubric.MOTIVATION, " ".join(f"[{w}]" for w in text.split()))
+    assert clear.score is not None and clear.score >= 70
+    assert sum(c.unsure for c in a.checks.values()) >= len(a.checks) / 2
+    assert a.score is None and not any(c.passed for c in a.checks.values() if c.unsure)
+    assert unscored_reason(Rubric.MOTIVATION).startswith("Not scored")
