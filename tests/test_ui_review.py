@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -371,3 +372,12 @@ def test_a_story_keeps_its_layers_shows_the_thin_ones_and_takes_edits(room, tmp_
     # The mock interview's follow-up digs into the thinnest layer of the story just told (tests/test_mock.py).
     room.store.put(key, {})
     assert stories.thinnest(stories.layers_for(room.store, aid)) == "people and what was said"
+
+
+def test_date_labels_leave_the_first_one_room() -> None:
+    lo = time.mktime((2026, 11, 24, 9, 0, 0, 0, 0, -1))  # a morning; the axis then runs a week
+    from mockprep.ui.progress import _ticks
+
+    ticks = _ticks(lo, lo + 7 * 86400)
+    assert ticks[0] == lo and 3 <= len(ticks) <= 7
+    assert all(b - a >= 86400 for a, b in pairwise(ticks))

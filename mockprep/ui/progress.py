@@ -96,7 +96,7 @@ def _ticks(lo: float, hi: float) -> list[float]:
     for i in range(0, days, step):
         t = time.localtime(midnight)
         at = time.mktime((t.tm_year, t.tm_mon, t.tm_mday + i, 0, 0, 0, 0, 0, -1))
-        if at - lo >= 0.5 * step * 86400:  # not on top of the first date's label
+        if at - lo >= step * 86400:  # the first date's label starts at its point: leave it a whole step
             out.append(at)
     return out
 
