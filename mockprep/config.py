@@ -164,6 +164,7 @@ class Settings:
     # story; a layer with fewer content words than this is thin (the mock interview's follow-up digs there).
     same_story_cosine: float = 0.35
     thin_layer_words: int = 4
+    story_gist_min_words: int = 3  # a story is named by its first sentence with this many content words
     # A live recording no piece has come for in this long was left (tab closed): what arrived is analysed.
     live_idle_s: float = 120.0
     # Say so when more than this share of a live answer never reached the server.

@@ -76,10 +76,13 @@ def _same(u: dict[str, float], v: dict[str, float], settings: Settings) -> bool:
     return sum(x * big.get(w, 0.0) for w, x in small.items()) >= settings.same_story_cosine
 
 
-def _story(members: list[Attempt]) -> Story:
+def _story(members: list[Attempt], settings: Settings) -> Story:
     oldest = min(members, key=lambda a: (a.created_at, a.id))
     sents = oldest.analysis.star.sentences if oldest.analysis and oldest.analysis.star else ()
-    gist = sents[0].text if sents else (oldest.analysis.transcript[:120] if oldest.analysis else "")
+    # Its first sentence that says something ("Um, okay." names nothing), else the first.
+    texts = [x.text for x in sents]
+    said = [t for t in texts if len(content_words(t)) >= settings.story_gist_min_words] or texts
+    gist = said[0] if said else (oldest.analysis.transcript[:120] if oldest.analysis else "")
     return Story(tuple(members), gist)
 
 
@@ -104,7 +107,7 @@ def stories(attempts: Sequence[Attempt], settings: Settings = SETTINGS) -> list[
     groups: dict[int, list[Attempt]] = {}
     for i, a in enumerate(told):
         groups.setdefault(root(i), []).append(a)
-    out = [_story(members) for members in groups.values()]
+    out = [_story(members, settings) for members in groups.values()]
     return sorted(out, key=lambda s: (-len(s.attempts), -s.attempts[0].created_at))
 
 
@@ -123,7 +126,7 @@ def story_of(attempts: Sequence[Attempt], attempt_id: int, settings: Settings = 
         near = [j for j in range(len(told)) if j not in found and _same(vecs[i], vecs[j], settings)]
         found.update(near)
         todo += near
-    return _story([a for i, a in enumerate(told) if i in found])
+    return _story([a for i, a in enumerate(told) if i in found], settings)
 
 
 # The layers a behavioural-event interviewer digs into, and what in a sentence fills each.

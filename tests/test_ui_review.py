@@ -381,3 +381,13 @@ def test_date_labels_leave_the_first_one_room() -> None:
     ticks = _ticks(lo, lo + 7 * 86400)
     assert ticks[0] == lo and 3 <= len(ticks) <= 7
     assert all(b - a >= 86400 for a, b in pairwise(ticks))
+
+
+def test_a_story_is_named_by_its_first_sentence_that_says_something(room, tmp_path: Path) -> None:
+    from mockprep import stories
+
+    a, x = synth(["Um, okay.", *STORY])
+    add(room.store, a, x, tmp_path, room.question("teamwork-01"))
+    found = stories.stories(room.store.attempts())
+    assert any(s.gist.startswith("Last year our payroll") for s in found), [s.gist for s in found]
+    assert not any(s.gist.startswith("Um") for s in found)
