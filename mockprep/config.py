@@ -121,6 +121,12 @@ class Settings:
     hesitation_max_pitch_range_st: float = 7.0
     hesitation_min_examples: int = 2
     hesitation_max_distance: float = 0.58
+    # A written "uh" shorter than this starts where the word before it ended, at most this far back
+    # (delivery.placed_in_gap: Whisper puts it at the next word, about 0.5 s late on real speech).
+    hesitation_placed_below_s: float = 0.1
+    hesitation_gap_back_s: float = 1.0
+    # A hesitation repeating the one before with no time of its own is an echo under this probability.
+    hesitation_echo_max_probability: float = 0.1
 
     # STAR
     action_result_target: float = 0.60

@@ -159,7 +159,7 @@ def detect_fillers(words: list[Word], settings: Settings = SETTINGS) -> list[Fil
         nxt = norms[i + 1] if i + 1 < n else ""
         following = norms[i + 2] if i + 2 < n else ""
         if HESITATION.match(norm):
-            if not (norm.startswith("m") and prev[-1:].isdigit()):  # "5 mm" is millimetres
+            if not (norm.startswith("m") and prev[-1:].isdigit()) and not echoed(words, i, settings):  # "5 mm"
                 out.append(Filler(norm, w.start, w.end, "hesitation"))
         elif norm == "like":
             verb_or_comparison = prev in LIKE_NOT_FILLER_BEFORE and not set_off_before(i)
@@ -201,11 +201,37 @@ def detect_fillers(words: list[Word], settings: Settings = SETTINGS) -> list[Fil
     return out
 
 
+def echoed(words: list[Word], i: int, settings: Settings = SETTINGS) -> bool:
+    """Word i is a hesitation Whisper wrote twice: the same "uh" right after one, with no time of its own and a
+    probability the model itself does not believe (issue 14: a real "Montreal, uh, forced" read as "uh, uh,")."""
+    w = words[i]
+    return (i > 0 and words[i - 1].norm == w.norm and w.end - w.start < 0.05
+            and w.probability < settings.hesitation_echo_max_probability)
+
+
+def placed_in_gap(fillers: list[Filler], words: list[Word], settings: Settings = SETTINGS) -> list[Filler]:
+    """Written hesitations of next to no length spread back over the gap after the word before.
+
+    Whisper gives such an "uh" no time and starts it with the next word: on the real tuning monologues 0.5 s
+    after the forced alignment's start (median; 0.0 s once spread over the gap), so its time to play and its
+    match against a reference missed the sound. At most hesitation_gap_back_s back.
+    """
+    out = []
+    for f in fillers:
+        if f.kind == "hesitation" and not f.heard and f.end - f.start < settings.hesitation_placed_below_s:
+            before = max((w.end for w in words if w.end <= f.start + 1e-6 and w.start < f.start), default=None)
+            if before is not None:
+                f = Filler(f.word, round(max(before, f.start - settings.hesitation_gap_back_s), 3), f.end, f.kind)
+        out.append(f)
+    return out
+
+
 def all_fillers(samples: np.ndarray, words: list[Word], silent: np.ndarray,
                 settings: Settings = SETTINGS) -> list[Filler]:
     """Fillers in the transcript, plus hesitations Whisper left out but the audio holds (mockprep.hesitation)."""
     known = detect_fillers(words, settings)
-    return sorted(known + dropped_hesitations(samples, words, silent, known, settings), key=lambda f: f.start)
+    heard = dropped_hesitations(samples, words, silent, known, settings)  # its examples: the words' own times
+    return sorted(placed_in_gap(known, words, settings) + heard, key=lambda f: f.start)
 
 
 # ---------------------------------------------------------------- pace

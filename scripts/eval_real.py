@@ -13,6 +13,9 @@ MANIFEST defaults to ../shared/data/real/manifest.json (relative to the reposito
 - word error rate: both sides lower-cased, fillers and tags (<cutoff-x>, <hes-x>, [laughter], &-um, [/])
   dropped, then whisper_normalizer's English normaliser (punctuation, numbers, spellings); "yknow" is
   "you know" and spelled letters ("m f a") are one token on both sides.
+- the split (docs/benchmarks.md, issue 14): held out = mfa/cold_corpus3, talkbank/batchalign_test and every
+  other short clip by sorted id (even positions: mfa_uhuh, mfa_um, ...); the rest is for tuning. Totals are
+  printed for both; never tune on the held-out clips.
 - CPU seconds of the whole analysis (audio decode excluded) per second of audio.
 - transcript confidence: per clip the doubt share (mockprep.confidence) and whether the analysis calls the
   transcript doubtful; in total how many are doubtful and how many of those are wrong in more than 20 % of
@@ -45,6 +48,15 @@ from bench_analyze import wer  # noqa: E402 - one word error rate for every scri
 # um, umm, uh, uhh, er, err, erm, hm, hmm, mm, mhm; "ah"/"eh" are rare as references and left out
 REF_HESITATION = re.compile(r"^(u+m+|u+h+|e+r+m*|h+m+|m+h*m+)$")
 TAG = re.compile(r"^(<[^\s>]*>|\[[^\]]*\]|&[-=+].*|\(\.+\)|[.?!,;:]+|\+.*)$")
+
+
+HELD_OUT_MONOLOGUES = ("mfa/cold_corpus3", "talkbank/batchalign_test")
+
+
+def held_out(clips: list[dict]) -> set[str]:
+    """Ids of the held-out clips: two of the four timed ones and the short clips at even sorted positions."""
+    short = sorted(c["id"] for c in clips if not c.get("word_timings"))
+    return {*HELD_OUT_MONOLOGUES, *short[0::2]}
 
 
 def load_manifest(path: Path) -> list[dict]:
@@ -275,6 +287,10 @@ def main() -> int:
                   f"cpu {r['cpu_s']}s", flush=True)
     tot = {"all": total(rows), "timed (monologues)": total([r for r in rows if r["timed"]]),
            "short clips": total([r for r in rows if not r["timed"]])}
+    held = held_out(load_manifest(Path(args.manifest)))
+    for name, part in (("tuning", False), ("held out", True)):
+        if any((r["id"] in held) == part for r in rows):
+            tot[name] = total([r for r in rows if (r["id"] in held) == part])
     if args.json:
         print(json.dumps({"total": tot, "rows": rows}, indent=1))
     else:

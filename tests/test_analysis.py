@@ -10,7 +10,8 @@ import pytest
 import soundfile as sf
 
 from mockprep import star
-from mockprep.analysis import Analysis, analyze
+from mockprep.analysis import Analysis, analyze, speech_found
+from mockprep.words import Word
 from tests.conftest import FIXTURES, analysed, fixture_ids, truth
 
 CONTRACT = {"contract", "status", "message", "question", "question_type", "rubric", "limit_s", "duration_s",
@@ -144,6 +145,26 @@ def test_synthetic_non_speech(tmp_path: Path, kind: str) -> None:
     sf.write(p, np.clip(x, -1, 1).astype(np.float32), sr if kind != "short" else 22050)
     a = analyze(p)
     assert a.status == "no_speech"
+
+
+def test_speech_time_runs_from_the_first_sure_word_to_the_last() -> None:
+    # mfa_uhuh as tiny.en reads it: zero-length hesitations and squeezed words, 0.74 s in all over 5 s of speech
+    hesitant = [Word(t, a, b, p) for t, a, b, p in [
+        ("Montreal,", 0.87, 1.29, 0.95), ("uh,", 1.79, 2.05, 0.26), ("uh,", 2.75, 2.75, 0.97),
+        ("uh,", 3.33, 3.33, 0.98), ("Uh,", 4.20, 4.58, 0.21), ("uh,", 5.48, 5.52, 0.89), ("forced", 5.68, 5.70, 0.51),
+        ("to", 5.70, 5.84, 0.66), ("win", 5.84, 5.96, 0.47), ("her.", 5.96, 6.20, 0.45)]]
+    assert speech_found(hesitant)
+    blip = [Word(t, 1.0 + 0.2 * i, 1.15 + 0.2 * i, 0.9) for i, t in enumerate(["Thank", "you", "so"])]
+    assert not speech_found(blip)  # three sure words inside 0.55 s are not an answer
+    unsure = [*blip[:1], *[Word("la", 2.0 + i, 2.5 + i, 0.2) for i in range(5)], blip[-1]]
+    assert not speech_found(unsure)  # most words doubtful: what Whisper writes over music
+
+
+@pytest.mark.slow
+def test_a_real_speakers_hesitant_clip_is_speech(shared_data: Path) -> None:
+    a = analyze(shared_data / "real" / "mfa" / "mfa_uhum.flac")  # "Montreal forced uh um uh hm hm um forced aligner"
+    assert a.status == "ok", a.transcript
+    assert sum(f.kind == "hesitation" for f in a.delivery.fillers) >= 2
 
 
 @pytest.mark.slow

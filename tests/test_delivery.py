@@ -47,6 +47,27 @@ def test_filler_times_come_from_the_words() -> None:
     assert (f[0].start, f[0].end, f[0].kind) == (0.3, 0.55, "hesitation")
 
 
+def test_an_echoed_hesitation_is_not_counted_twice() -> None:
+    # mfa_uh as tiny.en reads it: the second "uh," has no time of its own and a probability of 0.015
+    words = [Word("Montreal,", 1.58, 1.94, 0.98), Word("uh,", 2.92, 2.92, 0.61), Word("uh,", 3.82, 3.82, 0.015),
+             Word("forced", 4.0, 4.08, 0.48)]
+    assert [(f.word, f.start) for f in delivery.detect_fillers(words)] == [("uh", 2.92)]
+    said_twice = [*words[:2], Word("uh,", 3.4, 3.7, 0.015), words[3]]  # its own sound and time: said
+    assert len(delivery.detect_fillers(said_twice)) == 2
+    believed = [*words[:2], Word("uh,", 3.82, 3.82, 0.6), words[3]]
+    assert len(delivery.detect_fillers(believed)) == 2
+
+
+def test_a_timeless_hesitation_spans_the_gap_after_the_word_before() -> None:
+    # cold_corpus: "purpose." ends at 3.63, Whisper's "Uh," sits at 4.21 with no length; the speaker said it at 3.69
+    words = [Word("purpose.", 3.2, 3.63, 0.7), Word("Uh,", 4.21, 4.21, 0.0), Word("I", 4.25, 4.3, 0.98),
+             Word("so,", 5.0, 5.2, 0.9), Word("um,", 7.5, 7.52, 0.8), Word("it", 7.6, 7.7, 0.9),
+             Word("uh,", 7.7, 8.1, 0.9)]
+    placed = delivery.placed_in_gap(delivery.detect_fillers(words), words)
+    assert [(f.start, f.end) for f in placed] == [(3.63, 4.21), (6.5, 7.52), (7.7, 8.1)]  # 1 s back at most; a
+    # hesitation with a length of its own keeps it
+
+
 @pytest.mark.parametrize(("token", "n"), [
     ("forty", 1), ("40%", 2), ("$300,000", 4), ("2019", 2), ("1.5", 3), ("10", 1), ("%", 1),
     ("3,400", 4), ("two-thirds", 1), ("$2.5k", 5),
