@@ -64,10 +64,11 @@ class Settings:
     # A read costs about as much as this many more seconds of audio would: Whisper's encoder always runs over a
     # 30 s window, so 2 s of speech take ~1.0 CPU s and 20 s ~1.7 (docs/benchmarks.md).
     read_fixed_audio_s: float = 25.0
-    # Where a guess would take longer than guess_free_wall_s (a busy machine), it waits until the speaker has
-    # been quiet this long: a guess at every short pause is mostly redone, and the one under way at the end of
-    # the answer held back the guess that Stop needed.
-    guess_free_wall_s: float = 0.8
+    # Where a guess would take longer than guess_free_wall_s, it can wait until the speaker has been quiet
+    # guess_quiet_s: a guess at every breath is mostly redone. Off by default (inf): in busy Chromium it saved
+    # ~0.3 s at Stop (3.65 against 3.93 s) but on a quiet machine it cost ~0.5 s (1.90 against 1.41 s), and the
+    # quiet bar is 1.5 s; a threshold of 2 s mixed the two and doubled the wait under load (docs/benchmarks.md).
+    guess_free_wall_s: float = float("inf")
     guess_quiet_s: float = 0.6
     # A stretch that comes back broken twice is read once more with this penalty on repeating itself.
     retry_repetition_penalty: float = 1.3

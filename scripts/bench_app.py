@@ -83,10 +83,11 @@ def answer_in_browser(name: str, url: str, src: np.ndarray, sr: int, tmp: Path) 
                                                 env=mic.env if mic else None))
         page.goto(url)
         page.wait_for_selector("#answer-audio .record-button:not([disabled])", timeout=90_000)
-        t0 = time.monotonic()
         page.click("#answer-audio .record-button")
         page.wait_for_function("document.querySelector('#answer-audio .stop-button')?.style.display === ''",
                                timeout=30_000)
+        t0 = time.monotonic()  # recording (Chromium's file plays from here; timed from the click, a cold
+        # browser's slow start cut the end of the answer off and counted it as lost)
         if mic:
             page.grant_realtime_audio()  # as rtkit does on a desktop (see tests/browsers.py)
             mic.play(wav)
@@ -112,7 +113,8 @@ def kept_share(data: Path, src: np.ndarray, sr: int) -> dict[str, float]:
     assert rate == RATE
     k = kept(rec, [(round(g["start"] * RATE), round((g["end"] - g["start"]) * RATE)) for g in gaps], src, sr)
     return {"played_s": round(k.played_s, 2), "kept_s": round(k.kept_s, 2), "kept_pct": round(100 * k.ratio, 2),
-            "reported_missing_s": round(k.gap_s, 3)}
+            "reported_missing_s": round(k.gap_s, 3), "lost_s": round(k.lost_s, 3),
+            "speech_starts_at_s": round(k.start / RATE, 2), "recording_s": round(len(rec) / RATE, 2)}
 
 
 def server_timings(data: Path) -> dict[str, float]:
