@@ -126,6 +126,8 @@ class Settings:
     # (delivery.placed_in_gap: Whisper puts it at the next word, about 0.5 s late on real speech).
     hesitation_placed_below_s: float = 0.1
     hesitation_gap_back_s: float = 1.0
+    # A written hesitation over sound with no voice held this long is a breath (hesitation.breath).
+    hesitation_min_voiced_s: float = 0.05
     # A hesitation repeating the one before with no time of its own is an echo under this probability.
     hesitation_echo_max_probability: float = 0.1
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from mockprep import levels
 from mockprep.config import SETTINGS, Settings
-from mockprep.hesitation import dropped_hesitations
+from mockprep.hesitation import breath, dropped_hesitations
 from mockprep.levels import frame_db, silence_mask
 from mockprep.words import Filler, Span, Word
 
@@ -229,9 +229,14 @@ def placed_in_gap(fillers: list[Filler], words: list[Word], settings: Settings =
 def all_fillers(samples: np.ndarray, words: list[Word], silent: np.ndarray,
                 settings: Settings = SETTINGS) -> list[Filler]:
     """Fillers in the transcript, plus hesitations Whisper left out but the audio holds (mockprep.hesitation)."""
-    known = detect_fillers(words, settings)
+    written = detect_fillers(words, settings)
+    placed = placed_in_gap(written, words, settings)
+    # Whisper writes some breaths as "uh": a hesitation with no voice in its sound is not counted, nor taken
+    # as an example of how this speaker hesitates.
+    said = [p.kind != "hesitation" or not breath(samples, silent, p.start, p.end, words, settings) for p in placed]
+    known = [f for f, ok in zip(written, said, strict=True) if ok]
     heard = dropped_hesitations(samples, words, silent, known, settings)  # its examples: the words' own times
-    return sorted(placed_in_gap(known, words, settings) + heard, key=lambda f: f.start)
+    return sorted([p for p, ok in zip(placed, said, strict=True) if ok] + heard, key=lambda f: f.start)
 
 
 # ---------------------------------------------------------------- pace

@@ -10,7 +10,7 @@ acoustic ones either: Whisper keeps most, so a speaker it never heard hesitate r
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,8 +186,9 @@ def _sounds_like_hesitation(samples: np.ndarray, run: Run, settings: Settings) -
     return voicing >= settings.hesitation_min_voicing and pitch_range <= settings.hesitation_max_pitch_range_st
 
 
-def periodicity(samples: np.ndarray, run: Run, settings: Settings = SETTINGS) -> tuple[float, float]:
-    """(median normalised autocorrelation peak, 10th-90th percentile pitch spread in semitones) over a run.
+def frame_peaks(samples: np.ndarray, start: int, end: int,
+                settings: Settings = SETTINGS) -> tuple[np.ndarray, np.ndarray]:
+    """Per 10 ms frame in [start, end): the normalised autocorrelation peak and its lag (samples).
 
     pyin marks many frames of a low, breathy voice unvoiced; the plain autocorrelation peak keeps them,
     while noise (breath) stays far below a voice's.
@@ -196,7 +197,7 @@ def periodicity(samples: np.ndarray, run: Run, settings: Settings = SETTINGS) ->
     hop = int(settings.hop_s * sr)
     win = int(PITCH_WINDOW_S * sr)
     lo, hi = int(sr / settings.pitch_fmax_hz), int(sr / settings.pitch_fmin_hz)
-    x = samples[run.start * hop: run.end * hop + win + hi].astype(np.float64)
+    x = samples[start * hop: end * hop + win + hi].astype(np.float64)
     peaks, lags = [], []
     for i in range(0, len(x) - win - hi, hop):
         frame = x[i: i + win]
@@ -206,12 +207,40 @@ def periodicity(samples: np.ndarray, run: Run, settings: Settings = SETTINGS) ->
         k = int(np.argmax(r))
         peaks.append(r[k])
         lags.append(lo + k)
-    if not peaks:
+    return np.array(peaks), np.array(lags, dtype=np.float64)
+
+
+def periodicity(samples: np.ndarray, run: Run, settings: Settings = SETTINGS) -> tuple[float, float]:
+    """(median normalised autocorrelation peak, 10th-90th percentile pitch spread in semitones) over a run."""
+    peaks_a, lags_a = frame_peaks(samples, run.start, run.end, settings)
+    if not len(peaks_a):
         return 0.0, float("inf")
-    peaks_a, lags_a = np.array(peaks), np.array(lags, dtype=np.float64)
     voiced = peaks_a >= settings.hesitation_min_voicing
     if voiced.sum() < 3:
         return float(np.median(peaks_a)), float("inf")
     semitones = 12 * np.log2(lags_a[voiced] / np.median(lags_a[voiced]))
     semitones = (semitones + 6) % 12 - 6  # octave slips of the peak picker are not pitch movement
     return float(np.median(peaks_a)), float(np.percentile(semitones, 90) - np.percentile(semitones, 10))
+
+
+def breath(samples: np.ndarray, silent: np.ndarray, start_s: float, end_s: float,
+           words: Sequence[Word] = (), settings: Settings = SETTINGS) -> bool:
+    """Sound in [start_s, end_s] (with a few frames' margin, but none of the other words' own time) and no
+    voice held for hesitation_min_voiced_s in it: a breath or a click Whisper wrote as "uh".
+
+    An "uh" or "um" is a voiced vowel or nasal. Where nothing sounds at all (a soft hesitation under the
+    floor, or a time Whisper got wrong) there is nothing to judge, and the written word stands."""
+    hop = settings.hop_s
+    margin = 5  # frames: Whisper's word edges are a few hundredths off
+    a, b = max(0, int(start_s / hop) - margin), min(len(silent), int(np.ceil(end_s / hop)) + margin)
+    sounding = ~silent[a:b]
+    for w in words:  # a neighbour's voice is not this hesitation's
+        if w.end > a * hop and w.start < b * hop and not (w.start >= start_s and w.end <= end_s):
+            sounding[max(0, int(w.start / hop) - a): max(0, int(np.ceil(w.end / hop)) - a)] = False
+    if not sounding.any():
+        return False
+    peaks, _ = frame_peaks(samples, a, b, settings)
+    peaks = peaks[: len(sounding)]
+    voiced = (peaks >= settings.hesitation_min_voicing) & sounding[: len(peaks)]
+    longest = max((e - s for s, e in levels.runs(voiced)), default=0)
+    return longest * hop < settings.hesitation_min_voiced_s

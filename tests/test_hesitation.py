@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mockprep import audio, delivery, levels
+from mockprep import audio, delivery, hesitation, levels
 from mockprep.hesitation import Run, dropped_hesitations, periodicity
 from mockprep.transcribe import transcribe
 from mockprep.words import Filler, Word
@@ -115,6 +115,26 @@ def test_a_hesitation_already_in_the_words_is_not_reported_again() -> None:
     assert find(compose(parts, 7.0), words) == []
 
 
+def test_an_uh_written_over_a_breath_is_not_counted() -> None:
+    """Whisper writes some breaths as "uh" (issue 14): the written word stays, the filler does not count."""
+    parts = [(0.5, word()), (1.2, breath(0.4)), (1.9, word()), (2.6, uh()), (3.3, word())]
+    words = [w("So,", 0.5, 0.9), w("uh,", 1.6, 1.62), w("we", 1.9, 2.3), w("uh,", 2.6, 3.0), w("went.", 3.3, 3.7)]
+    samples = compose(parts, 4.5)
+    silent = levels.silence_mask(levels.frame_db(samples))
+    found = delivery.all_fillers(samples, words, silent)
+    assert [(f.word, f.start) for f in found] == [("uh", 2.6)]  # the breath went, the voiced "uh" stayed
+    assert hesitation.breath(samples, silent, 0.9, 1.62, words)  # its span, spread back over the gap
+    assert not hesitation.breath(samples, silent, 0.9, 1.62)  # ...but not with the voice of "So," in it
+    assert not hesitation.breath(samples, silent, 2.6, 3.0, words)
+
+
+def test_a_written_uh_over_no_sound_at_all_stands() -> None:
+    """Nothing to judge: a soft hesitation under the floor, or a time Whisper got wrong."""
+    samples = compose([(0.5, word()), (2.0, word())], 3.0)
+    silent = levels.silence_mask(levels.frame_db(samples))
+    assert not hesitation.breath(samples, silent, 1.2, 1.5)
+
+
 def test_pitch_of_a_steady_vowel_is_flat_and_voiced() -> None:
     voicing, spread = periodicity(compose([(0.2, uh())], 1.0), Run(25, 55))
     assert voicing > 0.9 and spread < 1.0
@@ -171,3 +191,17 @@ def test_no_hesitation_added_to_a_fluent_answer_after_a_hesitant_one(fid: str) -
 def test_no_hesitation_added_to_real_speech(shared_data: Path) -> None:
     samples = audio.load(shared_data / "jfk.flac").samples
     assert find(samples, transcribe(samples)) == []
+
+
+@pytest.mark.slow
+def test_real_breaths_written_uh_are_not_counted_and_real_hesitations_are(shared_data: Path) -> None:
+    """A real speaker (../shared/data/real): "align, uh, uh." is tiny.en's reading of the breath after the last
+    word; the voiced "uh"s and "um"s of a spontaneous monologue are all still counted."""
+    from mockprep.analysis import analyze
+
+    breathed = analyze(shared_data / "real" / "mfa" / "mfa_internalsil.flac")
+    assert any(w.norm == "uh" for w in breathed.words), breathed.transcript  # still written...
+    assert not [f for f in breathed.delivery.fillers if f.kind == "hesitation"]  # ...not counted
+    said = analyze(shared_data / "real" / "mfa" / "cold_corpus.wav")
+    assert sum(f.kind == "hesitation" for f in said.delivery.fillers) >= 3, said.transcript
+
