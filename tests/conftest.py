@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pickle
+import shutil
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -31,9 +35,24 @@ def truth(fid: str) -> dict:
 
 @cache
 def analysed(fid: str):
+    """The real analysis of a spoken fixture, made once per run: the two lanes share it through a file (the
+    first to need it analyses it while the other waits), as each fixture is needed in both."""
     from mockprep.analysis import analyze
 
-    return analyze(FIXTURES / f"{fid}.flac", truth(fid).get("question"))
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run is None:
+        return analyze(FIXTURES / f"{fid}.flac", truth(fid).get("question"))
+    folder = Path(tempfile.gettempdir()) / f"mockprep-tests-{os.getppid()}-{run}"  # parent: the controller
+    folder.mkdir(exist_ok=True)
+    kept = folder / f"{fid}.pickle"
+    with open(folder / f"{fid}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        a = analyze(FIXTURES / f"{fid}.flac", truth(fid).get("question"))
+        kept.with_suffix(".part").write_bytes(pickle.dumps(a))
+        kept.with_suffix(".part").replace(kept)
+        return a
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +83,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         group = "realtime" if item.get_closest_marker("browser") else item.module.__name__
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller removes the analyses its lanes shared (see analysed)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        for folder in Path(tempfile.gettempdir()).glob(f"mockprep-tests-{os.getpid()}-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
