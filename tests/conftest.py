@@ -50,8 +50,9 @@ def analysed(fid: str):
         if kept.exists():
             return pickle.loads(kept.read_bytes())
         a = analyze(FIXTURES / f"{fid}.flac", truth(fid).get("question"))
-        kept.with_suffix(".part").write_bytes(pickle.dumps(a))
-        kept.with_suffix(".part").replace(kept)
+        part = kept.with_suffix(".part")  # written whole, then renamed: never read half-written
+        part.write_bytes(pickle.dumps(a))
+        part.replace(kept)
         return a
 
 
@@ -90,4 +91,3 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if os.environ.get("PYTEST_XDIST_WORKER") is None:
         for folder in Path(tempfile.gettempdir()).glob(f"mockprep-tests-{os.getpid()}-*"):
             shutil.rmtree(folder, ignore_errors=True)
-

@@ -204,4 +204,3 @@ def test_real_breaths_written_uh_are_not_counted_and_real_hesitations_are(shared
     assert not [f for f in breathed.delivery.fillers if f.kind == "hesitation"]  # ...not counted
     said = analyze(shared_data / "real" / "mfa" / "cold_corpus.wav")
     assert sum(f.kind == "hesitation" for f in said.delivery.fillers) >= 3, said.transcript
-
