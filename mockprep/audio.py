@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 
 from mockprep.config import SETTINGS
+
+
+@functools.cache
+def librosa() -> ModuleType:
+    """librosa, first imported under a lock that every mockprep process on this machine shares.
+
+    Loading librosa compiles its numba gufuncs and caches them on disk. Two processes doing that at once can
+    leave a kernel from one build and its wrapper from the other, and every later process that loads them
+    crashes with a segmentation fault (numba/numba#10128; it happened here with two test lanes starting
+    together). One process at a time fills the cache, and the others then only read it.
+    """
+    from filelock import FileLock, Timeout
+    from platformdirs import user_cache_dir
+
+    lock_dir = Path(user_cache_dir("mockprep", appauthor=False))
+    try:
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(lock_dir / "librosa-import.lock", timeout=600)
+        lock.acquire()
+    except (OSError, Timeout):  # nowhere to lock, or a stuck holder: importing unguarded beats not working
+        lock = None
+    try:
+        import librosa as module
+
+        # Each of these loads a module that holds gufuncs, so all of them compile while the lock is held.
+        _ = module.yin, module.resample, module.zero_crossings, module.feature.mfcc
+        return module
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 class AudioError(ValueError):
@@ -116,7 +148,5 @@ def from_array(samples: np.ndarray, sample_rate: int, target_rate: int = SETTING
     if x.ndim == 2:
         x = x.mean(axis=1)
     if sample_rate != target_rate and x.size:
-        import librosa
-
-        x = librosa.resample(x, orig_sr=sample_rate, target_sr=target_rate, res_type="soxr_hq")
+        x = librosa().resample(x, orig_sr=sample_rate, target_sr=target_rate, res_type="soxr_hq")
     return Audio(samples=np.ascontiguousarray(x, dtype=np.float32), sample_rate=target_rate)

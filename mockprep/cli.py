@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import sys
 
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--auth", help="user:password, required when serving beyond this machine")
 
     args = parser.parse_args(argv)
+    faulthandler.enable()  # a crash in a native library prints where it happened, not only 'Segmentation fault'
     config.offline()
     try:
         if args.command == "analyze":

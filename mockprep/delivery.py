@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mockprep import levels
+from mockprep.audio import librosa
 from mockprep.config import SETTINGS, Settings
 from mockprep.hesitation import breath, dropped_hesitations
 from mockprep.levels import frame_db, silence_mask
@@ -290,8 +291,6 @@ def count_words(words: list[Word]) -> int:
 
 def pitch_track(samples: np.ndarray, settings: Settings = SETTINGS) -> np.ndarray:
     """F0 (Hz) per 10 ms hop with librosa's YIN; computed in pieces while streaming and joined."""
-    import librosa
-
     if samples.size < 1024:
         return np.zeros(1 + samples.size // int(settings.hop_s * settings.sample_rate))
     hop = int(settings.hop_s * settings.sample_rate)
@@ -299,7 +298,7 @@ def pitch_track(samples: np.ndarray, settings: Settings = SETTINGS) -> np.ndarra
     block = 1000 * hop
     parts = []
     for a in range(0, samples.size, block):
-        f0 = librosa.yin(samples[a: a + block], fmin=settings.pitch_fmin_hz, fmax=settings.pitch_fmax_hz,
+        f0 = librosa().yin(samples[a: a + block], fmin=settings.pitch_fmin_hz, fmax=settings.pitch_fmax_hz,
                          sr=settings.sample_rate, frame_length=1024, hop_length=hop, center=True)
         parts.append(f0[: (min(block, samples.size - a) + hop - 1) // hop])
     return np.concatenate(parts)

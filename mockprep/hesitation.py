@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mockprep import levels
+from mockprep.audio import librosa
 from mockprep.config import SETTINGS, Settings
 from mockprep.words import Filler, Word
 
@@ -153,10 +154,8 @@ def _normalised_mfcc(samples: np.ndarray, silent: np.ndarray, settings: Settings
 
     Standardising removes the microphone and room, so one distance threshold fits every recording.
     """
-    import librosa
-
     hop = int(settings.hop_s * settings.sample_rate)
-    mfcc = librosa.feature.mfcc(y=samples.astype(np.float32), sr=settings.sample_rate, n_mfcc=13, n_fft=512,
+    mfcc = librosa().feature.mfcc(y=samples.astype(np.float32), sr=settings.sample_rate, n_mfcc=13, n_fft=512,
                                 hop_length=hop, n_mels=40)[1:].T
     speech = mfcc[: len(silent)][~silent[: len(mfcc)]]
     if len(speech) < 2:

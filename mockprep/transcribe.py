@@ -364,7 +364,9 @@ def _trim_quiet(samples: np.ndarray, a: int, b: int, settings: Settings) -> tupl
 
 def warm_up(settings: Settings = SETTINGS) -> None:
     """Load the model and librosa, and run the model once, so the first real answer does not pay for them."""
-    import librosa.core.pitch  # noqa: F401 - ~2 s of scipy imports, paid here instead of at the first Stop
+    from mockprep.audio import librosa
+
+    librosa()  # ~2 s of scipy imports (more on the first run: numba compiles), paid here, not at the first Stop
 
     model = get_model(settings)
     t = np.arange(settings.sample_rate) / settings.sample_rate

@@ -66,7 +66,6 @@ def run(args: argparse.Namespace) -> int:
         a = audio_mod.Audio(np.concatenate([a.samples, np.zeros(int(args.trail * a.sample_rate), np.float32)]),
                             a.sample_rate)
     warm_up(SETTINGS)
-    import librosa.core.pitch  # noqa: F401 - first import costs ~2 s; the app does it at start
 
     # Batch: the whole file after Stop.
     t = time.perf_counter()

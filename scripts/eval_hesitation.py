@@ -115,10 +115,8 @@ def totals(rows: list[dict], key: str) -> dict:
 
 def warm_up() -> None:
     """Import librosa and compile its kernels once, so the timings are per answer, not per process."""
-    import librosa
-
     noise = np.random.default_rng(0).normal(0, 0.1, SETTINGS.sample_rate * 2).astype(np.float32)
-    librosa.feature.mfcc(y=noise, sr=SETTINGS.sample_rate, n_mfcc=13, n_fft=512, hop_length=160, n_mels=40)
+    audio.librosa().feature.mfcc(y=noise, sr=SETTINGS.sample_rate, n_mfcc=13, n_fft=512, hop_length=160, n_mels=40)
 
 
 def main() -> int:

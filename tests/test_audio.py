@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import av
@@ -17,9 +18,7 @@ SOURCE = FIXTURES / "strong_47s.flac"
 
 def encode(src: np.ndarray, sr: int, path: Path, codec: str, rate: int, channels: int) -> Path:
     """Write src (mono float32 at sr) with PyAV in another container, rate and channel count."""
-    import librosa
-
-    x = librosa.resample(src, orig_sr=sr, target_sr=rate) if rate != sr else src
+    x = audio.librosa().resample(src, orig_sr=sr, target_sr=rate) if rate != sr else src
     x = np.tile(x[None, :], (channels, 1)).astype(np.float32)
     with av.open(str(path), "w") as out:
         stream = out.add_stream(codec, rate=rate, layout="stereo" if channels == 2 else "mono")
@@ -99,3 +98,34 @@ def test_from_array_int16_stereo_48k() -> None:
     assert a.sample_rate == 16000 and a.samples.ndim == 1
     assert abs(a.duration_s - 1.0) < 0.01
     assert 0.5 < float(np.abs(a.samples).max()) <= 1.0
+
+
+FIRST_USE = """
+import numpy as np
+from mockprep.audio import librosa
+x = np.random.default_rng(0).standard_normal(16000).astype(np.float32)
+lib = librosa()
+lib.yin(x, fmin=60, fmax=400, sr=16000)
+lib.resample(x, orig_sr=16000, target_sr=8000, res_type="soxr_hq")
+lib.feature.mfcc(y=x, sr=16000, n_mfcc=13, n_fft=512)
+lib.zero_crossings(x)
+"""
+
+
+@pytest.mark.slow
+def test_processes_starting_together_leave_librosa_usable(tmp_path: Path) -> None:
+    """Four processes load librosa at once into an empty numba cache, then a fifth loads what they left.
+
+    Unguarded, this crashed the fifth (and sometimes one of the four) with a segmentation fault in 4 of 10
+    tries here: numba caches a gufunc's kernel and its wrapper in two files (numba/numba#10128)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
+    together = [subprocess.Popen([sys.executable, "-c", FIRST_USE], env=env, stderr=subprocess.PIPE, text=True)
+                for _ in range(4)]
+    codes = [(p.wait(timeout=300), p.stderr.read()[-500:] if p.stderr else "") for p in together]
+    assert [c for c, _ in codes] == [0] * 4, codes
+    assert any((tmp_path / "numba").rglob("*.nbc"))  # the cache really was filled by them
+    after = subprocess.run([sys.executable, "-c", FIRST_USE], env=env, capture_output=True, text=True, timeout=300)
+    assert after.returncode == 0, (after.returncode, after.stderr[-500:])

@@ -750,8 +750,11 @@ def _jfk(shared: Path) -> tuple[np.ndarray, int]:
 
 def _held_out(case: str, tmp: Path, shared: Path) -> Path:
     """Build one held-out input: real speech (JFK, 11 s) altered, or non-speech of several kinds."""
-    import librosa
     import soundfile as sf
+
+    from mockprep.audio import librosa as load_librosa
+
+    librosa = load_librosa()
 
     p = tmp / f"{case}.wav"
     if case == "silence":
