@@ -124,7 +124,8 @@ def test_processes_starting_together_leave_librosa_usable(tmp_path: Path) -> Non
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba")}
     together = [subprocess.Popen([sys.executable, "-c", FIRST_USE], env=env, stderr=subprocess.PIPE, text=True)
                 for _ in range(4)]
-    codes = [(p.wait(timeout=300), p.stderr.read()[-500:] if p.stderr else "") for p in together]
+    errors = [p.communicate(timeout=300)[1][-500:] for p in together]  # reads stderr while waiting: no full pipe
+    codes = list(zip([p.returncode for p in together], errors, strict=True))
     assert [c for c, _ in codes] == [0] * 4, codes
     assert any((tmp_path / "numba").rglob("*.nbc"))  # the cache really was filled by them
     after = subprocess.run([sys.executable, "-c", FIRST_USE], env=env, capture_output=True, text=True, timeout=300)

@@ -752,9 +752,9 @@ def _held_out(case: str, tmp: Path, shared: Path) -> Path:
     """Build one held-out input: real speech (JFK, 11 s) altered, or non-speech of several kinds."""
     import soundfile as sf
 
-    from mockprep.audio import librosa as load_librosa
+    from mockprep import audio
 
-    librosa = load_librosa()
+    librosa = audio.librosa()
 
     p = tmp / f"{case}.wav"
     if case == "silence":
