@@ -190,23 +190,27 @@ def frame_peaks(samples: np.ndarray, start: int, end: int,
     """Per 10 ms frame in [start, end): the normalised autocorrelation peak and its lag (samples).
 
     pyin marks many frames of a low, breathy voice unvoiced; the plain autocorrelation peak keeps them,
-    while noise (breath) stays far below a voice's.
+    while noise (breath) stays far below a voice's. All frames at once, correlated through the FFT: this runs
+    after Stop, and a frame at a time cost 0.3 s of a 52 s answer's analysis here (1 s on a busy machine).
     """
     sr = settings.sample_rate
     hop = int(settings.hop_s * sr)
     win = int(PITCH_WINDOW_S * sr)
     lo, hi = int(sr / settings.pitch_fmax_hz), int(sr / settings.pitch_fmin_hz)
     x = samples[start * hop: end * hop + win + hi].astype(np.float64)
-    peaks, lags = [], []
-    for i in range(0, len(x) - win - hi, hop):
-        frame = x[i: i + win]
-        shifted = np.lib.stride_tricks.sliding_window_view(x[i + lo: i + hi + win], win)
-        energy = np.sqrt(np.dot(frame, frame) * np.einsum("ij,ij->i", shifted, shifted)) + 1e-12
-        r = shifted @ frame / energy
-        k = int(np.argmax(r))
-        peaks.append(r[k])
-        lags.append(lo + k)
-    return np.array(peaks), np.array(lags, dtype=np.float64)
+    starts = np.arange(0, len(x) - win - hi, hop)
+    if not len(starts):
+        return np.zeros(0), np.zeros(0)
+    lags, span = hi - lo + 1, hi - lo + win  # lags lo..hi; each frame against the audio those lags reach
+    view = np.lib.stride_tricks.sliding_window_view(x, span)
+    frames, reach = view[starts][:, :win], view[starts + lo]
+    n = 1 << (span - 1).bit_length()  # no wrap-around: every product needed lies inside `span`
+    corr = np.fft.irfft(np.fft.rfft(reach, n) * np.conj(np.fft.rfft(frames, n)), n)[:, :lags]
+    energy = np.concatenate([np.zeros((len(starts), 1)), np.cumsum(reach * reach, axis=1)], axis=1)
+    shifted = np.maximum(energy[:, win: win + lags] - energy[:, :lags], 0.0)
+    r = corr / (np.sqrt(np.einsum("ij,ij->i", frames, frames)[:, None] * shifted) + 1e-12)
+    k = np.argmax(r, axis=1)
+    return r[np.arange(len(k)), k], (lo + k).astype(np.float64)
 
 
 def periodicity(samples: np.ndarray, run: Run, settings: Settings = SETTINGS) -> tuple[float, float]:

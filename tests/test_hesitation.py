@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mockprep import audio, delivery, hesitation, levels
+from mockprep.config import SETTINGS
 from mockprep.hesitation import Run, dropped_hesitations, periodicity
 from mockprep.transcribe import transcribe
 from mockprep.words import Filler, Word
@@ -138,6 +139,29 @@ def test_a_written_uh_over_no_sound_at_all_stands() -> None:
 def test_pitch_of_a_steady_vowel_is_flat_and_voiced() -> None:
     voicing, spread = periodicity(compose([(0.2, uh())], 1.0), Run(25, 55))
     assert voicing > 0.9 and spread < 1.0
+
+
+def test_frame_peaks_are_the_plain_autocorrelation_of_each_frame() -> None:
+    """All frames at once through the FFT: the same peaks and lags as one frame at a time, the direct way."""
+    rng = np.random.default_rng(3)
+    x = compose([(0.1, uh()), (0.6, uh())], 1.2) + rng.normal(0, 0.01, int(1.2 * SR)).astype(np.float32)
+    x[int(0.9 * SR):] = 0.0  # digital silence too
+    peaks, lags = hesitation.frame_peaks(x, 5, 110)
+    hop, win = SR // 100, int(hesitation.PITCH_WINDOW_S * SR)
+    lo, hi = int(SR / SETTINGS.pitch_fmax_hz), int(SR / SETTINGS.pitch_fmin_hz)
+    seg = x[5 * hop: 110 * hop + win + hi].astype(np.float64)
+    want_p, want_l = [], []
+    for i in range(0, len(seg) - win - hi, hop):
+        frame = seg[i: i + win]
+        r = [frame @ seg[i + k: i + k + win] / (np.sqrt(frame @ frame * (seg[i + k: i + k + win] @
+                                                                        seg[i + k: i + k + win])) + 1e-12)
+             for k in range(lo, hi + 1)]
+        want_p.append(max(r))
+        want_l.append(lo + int(np.argmax(r)))
+    assert len(peaks) == len(want_p) > 50
+    assert np.allclose(peaks, want_p, atol=1e-9)
+    assert np.array_equal(lags, want_l)
+    assert hesitation.frame_peaks(x, 200, 200)[0].size == 0  # past the end: no frame
 
 
 # ---------------------------------------------------------------- on the spoken fixtures and real speech (real model)
