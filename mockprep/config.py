@@ -46,6 +46,8 @@ class Settings:
     vad_min_silence_ms: int = 300
     vad_pad_ms: int = 150
     max_chunk_s: float = 25.0
+    # A window Whisper closed with less audio than this left is the last: the rest is not read in a new one.
+    window_rest_min_s: float = 0.8
     # Stretches (segment.py): the audio goes to the recogniser in stretches cut at a pause once this much has
     # built up. Longer stretches give Whisper more context (short ones cost accuracy); a long quiet, as
     # before Stop, ends a stretch too. Decisions are taken every segment_step_s of audio.

@@ -107,19 +107,19 @@ def _decode(samples: np.ndarray, settings: Settings, prompt: str | None, level: 
     for seg in segments:  # the generator runs the model, one 30 s window at a time
         said = [w for w in seg.words or [] if w.word.strip()]
         words = drop_piled(said)
-        if not words:
-            continue
         text = seg.text.strip()
         # A loop piled at one instant is gone already: judge what is left, not the loop's compression.
         compression = seg.compression_ratio if len(words) == len(said) else \
             _compression("".join(w.word for w in words))
-        if invented(seg, words, settings, compression) or (text and text == previous_text):  # tiny models loop
-            continue
-        previous_text = text
-        out += words
-        # Whisper often closes a window a few tenths before the end of the audio, and faster-whisper then
-        # encodes a whole new 30 s window for that sliver (~0.35 s here, and it invents "Yeah." in it).
-        if level.quiet_after(seg.end):
+        # tiny models loop, and write a sentence twice
+        if words and not invented(seg, words, settings, compression) and not (text and text == previous_text):
+            previous_text = text
+            out += words
+        # Whisper often closes a window before the end of the audio, and faster-whisper then encodes a whole new
+        # 30 s window for the sliver left (the price of a read: at Stop, three reads for "Thanks."). In a sliver
+        # of under window_rest_min_s it only ever invented words ("Yeah.", "This is the first one.", a loop);
+        # from 1.2 s on it found words really said (docs/benchmarks.md).
+        if level.quiet_after(seg.end, settings.window_rest_min_s):
             break
     return out
 
@@ -295,10 +295,10 @@ class Loudness:
         b = min(len(self.db), int((end + 0.1) / self.frame_s) + 1)
         return b <= a or float(self.db[a:b].max()) >= self.floor
 
-    def quiet_after(self, t: float) -> bool:
-        """No word can be left after t: under 0.3 s remain, or nothing audible from 0.1 s after t on."""
+    def quiet_after(self, t: float, rest_s: float = 0.3) -> bool:
+        """No word can be left after t: under rest_s remain, or nothing audible from 0.1 s after t on."""
         a = int((t + 0.1) / self.frame_s)
-        return (len(self.db) - a) * self.frame_s < 0.2 or float(self.db[a:].max()) < self.floor
+        return (len(self.db) - a) * self.frame_s < rest_s - 0.1 or float(self.db[a:].max()) < self.floor
 
 
 # A very quiet recording is brought up before VAD and decoding: Silero finds no speech at all in speech at

@@ -9,7 +9,7 @@ from mockprep import audio, transcribe
 from mockprep.segment import Segmenter
 from mockprep.transcribe import Loudness, invented, looks_broken, merge_number_pieces
 from mockprep.words import Word
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, truth
 
 
 def _tone(seconds: float, amp: float = 0.3) -> np.ndarray:
@@ -41,6 +41,24 @@ def test_a_window_ending_near_the_end_of_a_stretch_is_not_decoded_again(monkeypa
     assert words[-1].end > a.duration_s - 2.0  # and nothing at the end was lost
     text = " ".join(w.norm for w in words)
     assert "payroll" in text and "yeah" not in text.split()[-3:]
+
+
+@pytest.mark.parametrize("fid", ["we_only_outage", "fast_pace"])
+def test_a_sliver_left_after_a_window_is_not_read_in_a_new_one(fid: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whisper closed a window 0.3-0.5 s before the end of these stretches; a new window for that sliver
+    costs a whole read and only invents words in it ("This is the first one.", "again again again")."""
+    from faster_whisper.transcribe import WhisperModel
+
+    a = audio.load(FIXTURES / f"{fid}.flac")
+    windows = []
+    original = WhisperModel.encode
+    monkeypatch.setattr(WhisperModel, "encode", lambda self, f: windows.append(1) or original(self, f))
+    stretches = Segmenter().split(a.samples)
+    chunks = [c for s, e in stretches for c in transcribe.speech_chunks(a.samples[s:e])]
+    text = " ".join(w.norm for s, e in stretches for w in transcribe.transcribe(a.samples[s:e], offset_s=s / 16000))
+    assert len(windows) == len(chunks)
+    assert "first one" not in text and "again again" not in text
+    assert text.split()[-1] == truth(fid)["sentences"][-1]["text"].lower().strip(" .!?").split()[-1]
 
 
 def test_bundled_model_is_used_offline() -> None:
