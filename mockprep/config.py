@@ -72,6 +72,12 @@ class Settings:
     # quiet bar is 1.5 s; a threshold of 2 s mixed the two and doubled the wait under load (docs/benchmarks.md).
     guess_free_wall_s: float = float("inf")
     guess_quiet_s: float = 0.6
+    # Live guesses run in this many child processes (guesser.py), each with its own model (~240 MiB): a guess
+    # that newer words made useless is stopped at once instead of holding the worker for a whole read. Two: one
+    # can be killed while the other is loaded and ready. 0: guesses run in the worker, and are waited for.
+    guess_processes: int = 2
+    # A useless guess is left to finish (and its child kept) when it should be done within this long.
+    guess_kill_remaining_s: float = 0.3
     # A stretch that comes back broken twice is read once more with this penalty on repeating itself.
     retry_repetition_penalty: float = 1.3
     # A segment is dropped as a hallucination when Whisper itself thinks it is not speech.
@@ -213,6 +219,8 @@ def from_env() -> Settings:
         changes["beam_size"] = int(v)
     if v := os.environ.get("MOCKPREP_CPU_THREADS"):
         changes["cpu_threads"] = int(v)
+    if v := os.environ.get("MOCKPREP_GUESS_PROCESSES"):
+        changes["guess_processes"] = int(v)
     return replace(s, **changes) if changes else s  # type: ignore[arg-type]
 
 

@@ -9,10 +9,15 @@ the latest short pause: a guess. At Stop the rest is split at that same pause, s
 the last phrase is left to transcribe. A guess is only ever used for exactly the stretch it read, so the
 words never depend on how fast the pieces came or the worker ran: `read_whole` on the finished file gives
 the same words.
+
+In the app the guesses are read by child processes (guesser.py): a guess that newer words made useless is
+killed where the speaker seems to have finished, or where a cut stretch needs the machine, rather than
+holding the worker for a whole read while the last words wait.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import deque
@@ -24,6 +29,7 @@ import numpy as np
 from mockprep import audio as audio_mod
 from mockprep import delivery
 from mockprep.config import SETTINGS, Settings
+from mockprep.guesser import GuessPool, Ticket
 from mockprep.segment import Segmenter
 from mockprep.transcribe import recording_gain_db, transcribe
 from mockprep.wavfile import WavAppender
@@ -32,10 +38,13 @@ from mockprep.words import Span, Word
 
 @dataclass(frozen=True)
 class Work:
-    kind: str  # "stretch" (a cut stretch) or "guess"
+    kind: str  # "stretch" (a cut stretch), "guess", "stopped" (a guess killed unfinished), "at stop" (after Stop)
     audio_s: float
     wall_s: float
     reused: bool  # a stretch a guess had read already
+    start: int = 0  # the stretch read, in samples
+    end: int = 0
+    began_s: float = 0.0  # when the read began, seconds after the session did (where its time goes)
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ class Reading:
     start: int
     end: int
     words: tuple[Word, ...]
-    f0: np.ndarray
+    f0: np.ndarray | None  # None: read by a child, pitch not read yet
     transcribe_s: float = 0.0  # how long the words took, and the pitch (where the worker's time goes)
     pitch_s: float = 0.0
 
@@ -75,8 +84,11 @@ def read_whole(samples: np.ndarray, settings: Settings = SETTINGS) -> tuple[list
 
 
 class StreamSession:
-    def __init__(self, path: Path | None, settings: Settings = SETTINGS, resume: bool = False) -> None:
+    def __init__(self, path: Path | None, settings: Settings = SETTINGS, resume: bool = False,
+                 guesses: GuessPool | None = None) -> None:
         """path=None when the caller writes the audio itself (the terminal recorder does).
+
+        guesses: child processes for the guesses (guesser.py), so that a useless one can be stopped.
 
         resume: `path` holds the start of this recording already (the server restarted mid-answer): it is
         read back and transcribed, and the pieces that follow are appended to it."""
@@ -91,12 +103,16 @@ class StreamSession:
         self.work: list[Work] = []  # what the worker read, and how long it took (where its time goes)
         self._read_s = 0.5  # the wall time of a read, lately, per unit of cost (see _cost); a quiet machine ~0.4
         self.timings: dict[str, float] = {}
+        self._t0 = time.perf_counter()
         self._wav = WavAppender(path, self.sr, resume=resume) if path is not None else None
         self._cond = threading.Condition()
         self._jobs: deque[tuple[int, int]] = deque()
         self._want_guess: tuple[int, int] | None = None
         self._guess: Reading | None = None
         self._busy: tuple[int, int] | None = None  # the stretch the worker is reading
+        self._pool = guesses
+        self._remote: tuple[tuple[int, int], Ticket] | None = None  # a guess a child is reading
+        self._quiet_s = 0.0  # how long it had been quiet when a newer guess was wanted than the child's
         self._reading_cut = False  # ...and it is a cut stretch, not a guess
         self._stopping = False
         self._error: BaseException | None = None
@@ -143,7 +159,7 @@ class StreamSession:
     def settle(self, timeout: float = 60.0) -> None:
         """Wait until the worker has nothing left to do (benchmarks and tests: a worker that keeps up)."""
         with self._cond:
-            self._cond.wait_for(lambda: not (self._jobs or self._busy or self._want_guess), timeout)
+            self._cond.wait_for(lambda: not (self._jobs or self._busy or self._want_guess or self._remote), timeout)
 
     def feed(self, chunk: np.ndarray, sample_rate: int) -> None:
         """Append a piece of audio (any rate, int or float, mono or stereo)."""
@@ -190,13 +206,17 @@ class StreamSession:
             # the worker from the next stretch for long. Where guesses are dear (a busy machine) one waits for a
             # longer quiet, which is more often the end of the answer than a breath in the middle of it.
             want = (self.committed, c) if c is not None else None
-            have = {g for g in (self._busy, self._guess and (self._guess.start, self._guess.end)) if g}
+            have = {g for g in (self._busy, self._guess and (self._guess.start, self._guess.end),
+                                self._remote and self._remote[0]) if g}
             if want is not None and want not in have:
                 s = self.settings
                 wall = self._read_s * self._cost(*want)
                 hasty = wall > s.guess_free_wall_s and self.segmenter.quiet_s(self.samples) < s.guess_quiet_s
-                if wall > s.guess_max_wall_s or hasty:
+                # A guess in a child can be stopped when a commit needs the machine: no cap on its length.
+                if (wall > s.guess_max_wall_s and self._pool is None) or hasty:
                     want = None
+            if self._remote is not None and want is not None and want != self._remote[0]:
+                self._quiet_s = self.segmenter.quiet_s(self.samples)
             self._want_guess = want if want not in have else None
             self._cond.notify_all()
 
@@ -210,29 +230,25 @@ class StreamSession:
     def _work(self) -> None:
         while True:
             with self._cond:
-                while not self._jobs and self._want_guess is None and not self._stopping:
-                    self._cond.wait()
-                if self._jobs:  # cut stretches always go first; guesses only fill idle time
-                    (a, b), is_guess = self._jobs.popleft(), False
-                elif self._want_guess is not None and not self._stopping:
-                    (a, b), is_guess = self._want_guess, True
-                    self._want_guess = None
-                else:
+                task = self._next()
+                if task is None:
                     return
+                (a, b), kind = task
+                is_guess = kind != "stretch"
                 self._busy, self._reading_cut = (a, b), not is_guess
                 reuse = self._guess if self._guess is not None and (self._guess.start, self._guess.end) == (a, b) \
                     else None
             try:
                 t = time.perf_counter()
-                r = reuse or read(self.samples, a, b, self.settings)
+                r = self._with_pitch(reuse) if reuse is not None else read(self.samples, a, b, self.settings)
                 with self._cond:
                     took = time.perf_counter() - t
-                    self.work.append(Work("guess" if is_guess else "stretch", (b - a) / self.sr, took,
-                                          reuse is not None))
-                    if reuse is None and b > a and r.words:  # a silent stretch skips the model: not a sample
-                        self._read_s = 0.5 * self._read_s + 0.5 * took / self._cost(a, b)
+                    if kind != "pitch":
+                        self.work.append(Work(kind, (b - a) / self.sr, took, reuse is not None, a, b, t - self._t0))
+                    if reuse is None:
+                        self._learn(a, b, took, r)
                     if is_guess:
-                        self._guess = r
+                        self._keep_guess(r)
                     else:
                         self.readings.append(r)
             except Exception as e:  # a failed guess is only redone at Stop; a failed stretch is reported there
@@ -242,6 +258,106 @@ class StreamSession:
                 with self._cond:
                     self._busy, self._reading_cut = None, False
                     self._cond.notify_all()
+
+    def _next(self) -> tuple[tuple[int, int], str] | None:
+        """Under the lock: the next task for this thread and its kind ("stretch", "guess", or "pitch" for a
+        child's guess), waiting until there is one; None once stopping with nothing left. Guesses go to a
+        child process when there is a pool."""
+        while True:
+            if self._jobs:  # cut stretches always go first; guesses only fill idle time
+                job = self._jobs[0]
+                if self._remote is not None:
+                    if self._remote[0] == job:
+                        self._cond.wait()  # a child is reading this very stretch: its words will do
+                        continue
+                    self._stop_remote()  # it read from an old start: useless now
+                return self._jobs.popleft(), "stretch"
+            want = self._want_guess
+            if want is not None and not self._stopping:
+                if self._pool is not None:
+                    if self._remote is not None:
+                        # Killing a child costs a reload (~0.7 CPU s): only where the speaker seems to have
+                        # finished, so that the last words need not wait, and not at every breath.
+                        if self._quiet_s < self.settings.guess_quiet_s or not self._worth_stopping(*self._remote):
+                            self._cond.wait()  # then the child that is free again takes the new guess
+                            continue
+                        self._stop_remote()
+                    if self._send(want):
+                        continue
+                    if self._pool.alive():
+                        # No child loaded yet (one was killed lately): the guess waits for one rather than
+                        # holding this thread, which the cut stretches need, for a read it cannot stop.
+                        self._cond.wait(0.1)
+                        continue
+                self._want_guess = None  # no pool, or no child could start: read it here
+                return want, "guess"
+            g = self._guess
+            if g is not None and g.f0 is None:  # a child's guess: its pitch is read here, while idle
+                return (g.start, g.end), "pitch"
+            if self._stopping:
+                return None
+            self._cond.wait()
+
+    def _worth_stopping(self, stretch: tuple[int, int], ticket: Ticket) -> bool:
+        """A useless guess under way is stopped unless, at the recent pace, it is nearly done."""
+        left = self._read_s * self._cost(*stretch) - (time.perf_counter() - ticket.started)
+        return left > self.settings.guess_kill_remaining_s
+
+    def _stop_remote(self) -> None:
+        """Under the lock: kill the child reading a guess newer words made useless (noted in `work`)."""
+        assert self._remote is not None
+        (a, b), ticket = self._remote
+        self._remote = None
+        ticket.cancel()
+        self.work.append(Work("stopped", (b - a) / self.sr, time.perf_counter() - ticket.started, False, a, b,
+                              ticket.started - self._t0))
+
+    def _send(self, stretch: tuple[int, int]) -> bool:
+        """Under the lock: hand a guess to a free child of the pool; False when none is free."""
+        assert self._pool is not None
+        a, b = stretch
+        gain = recording_gain_db(self.samples, b, self.settings)
+        ticket = self._pool.submit(self.samples[a:b], a / self.sr, gain, self._remote_done)
+        if ticket is None:
+            return False
+        self._remote = (stretch, ticket)
+        self._want_guess = None
+        return True
+
+    def _remote_done(self, ticket: Ticket, words: list[Word] | None, seconds: float) -> None:
+        """A child's answer (from the pool's thread); ignored when the guess was stopped meanwhile."""
+        with self._cond:
+            if self._remote is None or self._remote[1] is not ticket:
+                return
+            (a, b), self._remote = self._remote[0], None
+            took = time.perf_counter() - ticket.started
+            self.work.append(Work("guess", (b - a) / self.sr, took, False, a, b, ticket.started - self._t0))
+            if words is not None:  # None: the child died; the stretch is read again when it is needed
+                r = Reading(a, b, tuple(words), None, seconds)
+                self._learn(a, b, took, r)
+                self._keep_guess(r)
+            self._cond.notify_all()
+
+    def _keep_guess(self, r: Reading) -> None:
+        """Under the lock: the newest guess is kept, not one that finished later (a child's and this thread's
+        can overlap), nor one from before the last commit."""
+        g = self._guess
+        if g is None or r.start > g.start or (r.start == g.start and r.end >= g.end):
+            self._guess = r
+
+    def _learn(self, a: int, b: int, took: float, r: Reading) -> None:
+        """Under the lock: a read's wall time, per unit of cost (a silent stretch skips the model: not a sample)."""
+        if b > a and r.words:
+            self._read_s = 0.5 * self._read_s + 0.5 * took / self._cost(a, b)
+
+    def _with_pitch(self, r: Reading) -> Reading:
+        """A child's guess has no pitch track yet."""
+        if r.f0 is not None:
+            return r
+        t = time.perf_counter()
+        hop = int(self.settings.hop_s * self.sr)
+        f0 = delivery.pitch_track(self.samples[r.start: r.end], self.settings)[: (r.end - r.start) // hop]
+        return dataclasses.replace(r, f0=f0, pitch_s=time.perf_counter() - t)
 
     # ------------------------------------------------------------ stop
 
@@ -254,23 +370,33 @@ class StreamSession:
         if not self.closed:
             last = self.segmenter.finish(self.samples)
             with self._cond:
-                # No new guess; a guess under way is finished (it cannot be cut short) and kept if it read
-                # exactly the first of the last stretches, as it usually does.
+                # No new guess; a guess under way in this thread is finished (it cannot be cut short) and kept
+                # if it read exactly the first of the last stretches, as it usually does. One in a child is
+                # stopped unless it is reading one of them.
                 self._stopping = True
                 self._want_guess = None
                 self._cond.notify_all()
                 while self._jobs or self._busy:
                     self._cond.wait()
-                g = self._guess
+                if self._remote is not None and self._remote[0] not in last:
+                    self._stop_remote()
+                remote = self._remote[0] if self._remote is not None else None
             self._worker.join()
             waited = time.perf_counter() - t
             tail = 0
-            for a, b in last:
+            for a, b in sorted(last, key=lambda s: s == remote):  # the others are read while the child reads
+                with self._cond:
+                    while remote == (a, b) and self._remote is not None:
+                        self._cond.wait()
+                    g = self._guess
                 if g is not None and (g.start, g.end) == (a, b):
-                    self.readings.append(g)
-                    self.work.append(Work("stretch", (b - a) / self.sr, 0.0, True))
+                    self.readings.append(self._with_pitch(g))
+                    self.work.append(Work("stretch", (b - a) / self.sr, 0.0, True, a, b, t - self._t0))
                 else:
+                    began = time.perf_counter()
                     self.readings.append(read(self.samples, a, b, self.settings))
+                    self.work.append(Work("at stop", (b - a) / self.sr, time.perf_counter() - began, False, a, b,
+                                          began - self._t0))
                     tail += b - a
             if self._wav is not None:
                 self._wav.close()
@@ -278,6 +404,7 @@ class StreamSession:
             guesses = [w for w in self.work if w.kind == "guess"]
             self.timings = {"wait_s": waited, "tail_audio_s": tail / self.sr, "transcribe_s": time.perf_counter() - t,
                             "guesses": len(guesses), "guesses_kept": sum(w.reused for w in self.work),
+                            "guesses_stopped": sum(w.kind == "stopped" for w in self.work),
                             "guess_wall_s": sum(w.wall_s for w in guesses),
                             "stretch_wall_s": sum(w.wall_s for w in self.work if w.kind == "stretch"),
                             "words_wall_s": sum(r.transcribe_s for r in self.readings),
@@ -294,6 +421,8 @@ class StreamSession:
                 self._stopping = True
                 self._jobs.clear()
                 self._want_guess = None
+                if self._remote is not None:
+                    self._stop_remote()
                 self._cond.notify_all()
             if self._wav is not None:
                 self._wav.close()

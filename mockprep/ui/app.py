@@ -171,6 +171,7 @@ class Served:
         self.server.should_exit = self.server.force_exit = True
         self.thread.join(timeout=10)
         log.setLevel(level)
+        self.room.close()
         with contextlib.suppress(Exception):
             self.blocks.close()
 
@@ -227,11 +228,9 @@ def serve(host: str | None = None, port: int | None = None, auth: str | None = N
     except OSError as e:
         print(f"mockprep: cannot listen on {host}:{port} ({e.strerror or e}); try another --port.", file=sys.stderr)
         return 2
-    from mockprep.transcribe import warm_up
-
     # Warm the model once the page is up (not before: it would slow the start); the first answer, a minute
     # or two away, then pays nothing for it. A moment's delay lets the first page load first.
-    warm = threading.Timer(2.0, warm_up, args=(settings,))
+    warm = threading.Timer(2.0, served.room.warm_up)
     warm.daemon = True
     warm.start()
     print(f"mockprep is running at {served.url}  (data: {settings.data_dir}; Ctrl+C to stop)", flush=True)

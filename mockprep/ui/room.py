@@ -15,6 +15,7 @@ from mockprep import banks, drill
 from mockprep.assessment import QuestionType
 from mockprep.banks import Question, load_all
 from mockprep.config import Settings
+from mockprep.guesser import GuessPool
 from mockprep.practice import Outcome, finish_streamed
 from mockprep.qtype import infer
 from mockprep.store import Store
@@ -58,6 +59,7 @@ class Room:
         self.live: dict[str, Live] = {}  # being recorded
         self.done: dict[str, Live] = {}  # analysed, until the page asks for the result
         self.live_lock = threading.Lock()
+        self.guesses: GuessPool | None = None  # child processes for live guesses, once warmed up
 
     # ------------------------------------------------------------ questions
 
@@ -121,7 +123,7 @@ class Room:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         safe_q = "".join(c for c in (question.id if question else "answer") if c.isalnum() or c in "-_")[:40]
         path = self.store.audio_dir / f"{stamp}-{safe_q}-{token[:8]}.wav"
-        session = StreamSession(path, self.settings)
+        session = StreamSession(path, self.settings, guesses=self.guesses)
         aid = self.store.add_attempt(path, question, limit_s, live_token=token)
         with self.live_lock:
             self.live[token] = Live(session, aid, question, limit_s, time.time())
@@ -134,7 +136,7 @@ class Room:
         q = self.live_question(a.question_id.removesuffix("-probe"), a.question_text or "") \
             if a.question_id and a.question_id.endswith("-probe") else self.question(a.question_id)
         try:
-            session = StreamSession(Path(a.audio_path), self.settings, resume=True)
+            session = StreamSession(Path(a.audio_path), self.settings, resume=True, guesses=self.guesses)
         except ValueError:
             return None
         live = Live(session, a.id, q, a.limit_s or self.settings.limit_s, time.time())
@@ -220,6 +222,18 @@ class Room:
         if parent_id or mock_id:
             self.store.relink_attempt(live.attempt_id, live.question, parent_id, mock_id)
         return live.result
+
+    def warm_up(self) -> None:
+        """Load the model, and start the children that read live guesses (they load their own copies)."""
+        from mockprep.transcribe import warm_up
+
+        warm_up(self.settings)
+        if self.settings.guess_processes > 0 and self.guesses is None:
+            self.guesses = GuessPool(self.settings, self.settings.guess_processes)
+
+    def close(self) -> None:
+        if self.guesses is not None:
+            self.guesses.close()
 
     def reap_idle(self) -> None:
         """Recordings nothing has been heard from for a while (the tab was closed): analyse what arrived, so
