@@ -54,7 +54,9 @@
     constructor(opts) {
       this.o = {
         base: '', limit: 120, soft: false, qid: '', probe: '', workletUrl: 'recorder-worklet.js',
-        pieceSeconds: 0.5, retryAfterStopS: 60, requestTimeoutS: 10, latencyHint: undefined,
+        // A quarter second: the server hears the pause after the last words that much sooner, and starts
+        // reading them before Stop.
+        pieceSeconds: 0.25, retryAfterStopS: 60, requestTimeoutS: 10, latencyHint: undefined,
         onStatus() {}, onTick() {}, onLimit() {}, onDone() {},
         // For tests: a given context rate, the fallback, the level the capture node outputs.
         contextRate: null, forceScriptProcessor: false, outputLevel: 1e-9,
