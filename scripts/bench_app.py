@@ -49,6 +49,12 @@ def vm(pid: int, key: str) -> float:
     return 0.0
 
 
+def children(pid: int) -> list[int]:
+    """The server's child processes (the guess readers, guesser.py)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+
 def wait_usable(url: str) -> None:
     """The page answers (the recorder's routes are on the same app, there before it listens)."""
     while True:
@@ -154,6 +160,7 @@ def main() -> int:
             result["start_to_page_s"] = round(time.perf_counter() - t0, 2)
             time.sleep(8)  # the model and librosa warm up in the background after the page is up
             result["idle_rss_mb"] = round(vm(proc.pid, "VmRSS"))
+            result["guess_children_rss_mb"] = round(sum(vm(c, "VmRSS") for c in children(proc.pid)))
             runs = []
             for _ in range(args.runs if args.browser else 1):
                 with cpu_load(args.load):
@@ -174,13 +181,15 @@ def main() -> int:
                           f"{run['server'].get('tail_audio_s', 0):.1f} s of audio", flush=True)
             result["runs"] = runs
             result["peak_rss_mb"] = round(vm(proc.pid, "VmHWM"))
+            result["guess_children_peak_rss_mb"] = round(sum(vm(c, "VmHWM") for c in children(proc.pid)))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
     result["audio_s"] = round(len(src) / sr, 1)
     if not args.json:
         print(f"start to a usable page {result['start_to_page_s']:.2f} s; memory idle {result['idle_rss_mb']} "
-              f"MiB, peak {result['peak_rss_mb']} MiB")
+              f"MiB, peak {result['peak_rss_mb']} MiB; the guess children {result['guess_children_rss_mb']} MiB idle, "
+              f"{result['guess_children_peak_rss_mb']} MiB at most")
     print(json.dumps(result))
     return 0
 

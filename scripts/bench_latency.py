@@ -41,6 +41,8 @@ def main() -> int:
     ap.add_argument("--chunk", type=float, default=0.5, help="seconds per piece, as the browser sends them")
     ap.add_argument("--trail", type=float, default=0.0, help="seconds of silence before Stop (the page's tests: 1)")
     ap.add_argument("--load", type=int, default=0, help="spinning processes beside it (tests/load.py), e.g. 4")
+    ap.add_argument("--guess-processes", type=int, default=0,
+                    help="guesses in this many child processes, as the app runs them (default: in the worker)")
     ap.add_argument("--work", action="store_true", help="print what the worker read, and how long each took")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                     help="a setting changed for this run, e.g. guess_free_wall_s=1000 (guesses at every pause)")
@@ -75,7 +77,13 @@ def run(args: argparse.Namespace) -> int:
     # Streaming: the same audio in pieces, then Stop.
     step = int(args.chunk * a.sample_rate)
     with tempfile.TemporaryDirectory() as tmp:
-        s = StreamSession(Path(tmp) / "answer.wav", SETTINGS)
+        pool = None
+        if args.guess_processes:
+            from mockprep.guesser import GuessPool
+
+            pool = GuessPool(SETTINGS, args.guess_processes)
+            pool.wait_ready()
+        s = StreamSession(Path(tmp) / "answer.wav", SETTINGS, guesses=pool)
         for i in range(0, len(a.samples), step):
             if i:  # the piece before arrived chunk seconds ago; Stop comes with the last piece, no later
                 time.sleep(args.chunk / args.speed)
@@ -87,9 +95,12 @@ def run(args: argparse.Namespace) -> int:
         streamed = analyze_audio(audio, None, None, SETTINGS, words=words, f0=f0, timings=timings)
         stream_s = time.perf_counter() - t
         if args.work:
+            sr = a.sample_rate
+            print(f"  Stop at {t - s._t0:.1f} s, {len(a.samples) / sr:.1f} s of audio")
             for w in s.work:
                 kept = " (kept guess)" if w.reused else ""
-                print(f"  {w.kind:8} {w.audio_s:5.1f} s of audio in {w.wall_s:5.2f} s{kept}")
+                print(f"  at {w.began_s:5.1f} s {w.kind:8} {w.start / sr:5.1f}-{w.end / sr:5.1f} s of audio "
+                      f"in {w.wall_s:5.2f} s{kept}")
 
     b, st = batch.to_dict(), streamed.to_dict()
     if not args.json:
