@@ -115,3 +115,22 @@ def test_a_stream_with_guesses_in_children_says_what_the_whole_file_says(pool: G
     kinds = {w.kind for w in s.work}
     assert "guess" in kinds, s.work
     assert timings["guesses_kept"] >= 1 and timings["tail_audio_s"] < 1.5, timings
+
+
+def test_the_room_starts_its_children_at_warm_up_and_none_once_closed(tmp_path: Path) -> None:
+    from mockprep.ui.room import Room
+
+    room = Room(SETTINGS.with_overrides(data_dir=tmp_path / "a"))
+    room.warm_up()
+    try:
+        assert room.guesses is not None and room.guesses.wait_ready(timeout=120)
+        room.start_live("t1", None, 120.0)
+        assert room.live["t1"].session._pool is room.guesses  # a recording reads its guesses there
+        room.live["t1"].session.abandon()
+    finally:
+        room.close()
+    assert room.guesses.closed
+    late = Room(SETTINGS.with_overrides(data_dir=tmp_path / "b"))
+    late.close()  # the app stopped before its warm-up timer fired
+    late.warm_up()
+    assert late.guesses is None

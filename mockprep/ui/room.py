@@ -60,6 +60,7 @@ class Room:
         self.done: dict[str, Live] = {}  # analysed, until the page asks for the result
         self.live_lock = threading.Lock()
         self.guesses: GuessPool | None = None  # child processes for live guesses, once warmed up
+        self.closed = False
 
     # ------------------------------------------------------------ questions
 
@@ -228,12 +229,15 @@ class Room:
         from mockprep.transcribe import warm_up
 
         warm_up(self.settings)
-        if self.settings.guess_processes > 0 and self.guesses is None:
-            self.guesses = GuessPool(self.settings, self.settings.guess_processes)
+        with self.live_lock:  # a room closed before its warm-up ran (a short test) starts no children
+            if self.settings.guess_processes > 0 and self.guesses is None and not self.closed:
+                self.guesses = GuessPool(self.settings, self.settings.guess_processes)
 
     def close(self) -> None:
-        if self.guesses is not None:
-            self.guesses.close()
+        with self.live_lock:
+            self.closed = True
+            if self.guesses is not None:
+                self.guesses.close()
 
     def reap_idle(self) -> None:
         """Recordings nothing has been heard from for a while (the tab was closed): analyse what arrived, so
