@@ -43,7 +43,10 @@ try {
 
 const commands = {
   goto: (c) => page.goto(c.url, {timeout: c.timeout ?? 60_000, waitUntil: 'load'}).then(() => null),
-  click: (c) => page.click(c.selector),
+  // Through a locator: it waits until the element is visible, enabled and has stopped moving (as Playwright
+  // does); a plain click at the element's point while Gradio was still laying out the page under load once
+  // landed beside the Record button and was lost.
+  click: (c) => page.locator(c.selector).setTimeout(c.timeout ?? 30_000).click(),
   // A point of the element, from its top left corner (a timeline clicked at one moment).
   click_at: (c) => page.click(c.selector, {offset: {x: c.x, y: c.y}}),
   press: (c) => page.keyboard.press(c.key),
