@@ -90,8 +90,14 @@ def answer_in_browser(name: str, url: str, src: np.ndarray, sr: int, tmp: Path) 
         page.goto(url)
         page.wait_for_selector("#answer-audio .record-button:not([disabled])", timeout=90_000)
         page.click("#answer-audio .record-button")
-        page.wait_for_function("document.querySelector('#answer-audio .stop-button')?.style.display === ''",
-                               timeout=30_000)
+        try:
+            page.wait_for_function("document.querySelector('#answer-audio .stop-button')?.style.display === ''",
+                                   timeout=30_000)
+        except Exception:
+            print("recording did not start; the recorder shows:",
+                  repr(page.evaluate("document.querySelector('#answer-audio').innerText")),
+                  page.evaluate("JSON.stringify(window.mpApp.recorders())"), flush=True)
+            raise
         t0 = time.monotonic()  # recording (Chromium's file plays from here; timed from the click, a cold
         # browser's slow start cut the end of the answer off and counted it as lost)
         if mic:

@@ -163,6 +163,11 @@
         if (!recorders[el.id]?.active) { paint(el, settings().limit); status(el, ''); }
       });
     },
+    // Each recorder's state and, while it starts, the step it is on (tests and benchmarks check on it).
+    recorders() {
+      return Object.fromEntries(Object.entries(recorders).map(([id, e]) => [id,
+        {active: e.active, state: e.rec?.state, phase: e.rec?.phase, path: e.rec?.path}]));
+    },
     analysed() {
       document.querySelectorAll('.mp-rec').forEach((el) => { if (!recorders[el.id]?.active) status(el, ''); });
     },

@@ -101,6 +101,7 @@
 
     async _open() {
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return this._fail(MESSAGES.insecure);
+      this.phase = 'microphone';  // where a start that hangs is stuck (mpApp.recorders() shows it)
       try {
         this.stream = await navigator.mediaDevices.getUserMedia({audio: {channelCount: 1,
           echoCancellation: false, noiseSuppression: false, autoGainControl: false}});
@@ -112,7 +113,9 @@
       this._enqueue('start', `limit=${this.o.limit}&soft=${this.o.soft ? 1 : 0}&qid=${encodeURIComponent(this.o.qid || '')}` +
         (this.o.probe ? `&probe=${encodeURIComponent(this.o.probe)}` : ''));
       try {
+        this.phase = 'resume';
         await this.ctx.resume();
+        this.phase = 'capture';
         this.rate = this.ctx.sampleRate;
         this.source = this.ctx.createMediaStreamSource(this.stream);
         if (!this.o.forceScriptProcessor && this.ctx.audioWorklet && typeof AudioWorkletNode === 'function') {
@@ -150,6 +153,7 @@
       }
       if (this.state !== 'starting') { this.state = 'recording'; this.stop(); return true; }
       this.state = 'recording';
+      this.phase = 'running';
       this._status('Recording…');
       return true;
     }
