@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse
 from mockprep.ui.room import Room, TooLong
 
 TOKEN = re.compile(r"^[0-9a-f-]{32,36}$")
-MAX_PIECE_BYTES = 2 * 1024 * 1024  # 64 s of 16 kHz int16: far above the half-second pieces the page sends
+MAX_PIECE_BYTES = 2 * 1024 * 1024  # 64 s of 16 kHz int16: far above the quarter-second pieces the page sends
 
 
 def _token(token: str) -> str:
