@@ -61,13 +61,16 @@ class Reading:
 
 def read(samples: np.ndarray, a: int, b: int, settings: Settings = SETTINGS) -> Reading:
     """Words and pitch of the stretch [a, b) of a recording."""
-    x = samples[a:b]
-    hop = int(settings.hop_s * settings.sample_rate)
     t = time.perf_counter()
-    words = transcribe(x, settings, offset_s=a / settings.sample_rate, gain_db=recording_gain_db(samples, b, settings))
+    words = transcribe(samples[a:b], settings, offset_s=a / settings.sample_rate,
+                       gain_db=recording_gain_db(samples, b, settings))
     t2 = time.perf_counter()
-    f0 = delivery.pitch_track(x, settings)[: (b - a) // hop]
-    return Reading(a, b, tuple(words), f0, t2 - t, time.perf_counter() - t2)
+    return Reading(a, b, tuple(words), pitch(samples, a, b, settings), t2 - t, time.perf_counter() - t2)
+
+
+def pitch(samples: np.ndarray, a: int, b: int, settings: Settings = SETTINGS) -> np.ndarray:
+    """The pitch track of the stretch [a, b), one value per hop, as `join` lays the stretches end to end."""
+    return delivery.pitch_track(samples[a:b], settings)[: (b - a) // int(settings.hop_s * settings.sample_rate)]
 
 
 def join(readings: list[Reading]) -> tuple[list[Word], np.ndarray]:
@@ -355,8 +358,7 @@ class StreamSession:
         if r.f0 is not None:
             return r
         t = time.perf_counter()
-        hop = int(self.settings.hop_s * self.sr)
-        f0 = delivery.pitch_track(self.samples[r.start: r.end], self.settings)[: (r.end - r.start) // hop]
+        f0 = pitch(self.samples, r.start, r.end, self.settings)
         return dataclasses.replace(r, f0=f0, pitch_s=time.perf_counter() - t)
 
     # ------------------------------------------------------------ stop

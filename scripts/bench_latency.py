@@ -101,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
                 kept = " (kept guess)" if w.reused else ""
                 print(f"  at {w.began_s:5.1f} s {w.kind:8} {w.start / sr:5.1f}-{w.end / sr:5.1f} s of audio "
                       f"in {w.wall_s:5.2f} s{kept}")
+        if pool is not None:
+            pool.close()
 
     b, st = batch.to_dict(), streamed.to_dict()
     if not args.json:
