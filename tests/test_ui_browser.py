@@ -245,6 +245,9 @@ def test_the_server_killed_mid_answer_loses_nothing_once_it_is_back(tmp_path: Pa
         page.click("#answer-audio .stop-button")
         page.wait_for_function("!document.querySelector('#answer-audio .mp-rec-status')?.innerText"
                                ".includes('Reconnecting')", timeout=60_000)
+        # Every piece acknowledged, the last (Stop's) too, before the tab closes: it queued behind the ones
+        # resent after the outage, and a tab closed before it is sent leaves the answer to the idle reaper.
+        page.wait_for_function("!!window.mpApp.lastDone", timeout=60_000)
     finally:
         ctx.__exit__(None, None, None)
     try:
